@@ -1,0 +1,57 @@
+"""Where array functions come from: NumPy for NumPy arrays, the array API namespace otherwise.
+
+The engine asks :func:`namespace` for the module of the arrays it holds, so the same
+operations run on NumPy, on ``array-api-strict`` (in the tests) and on CuPy (on a GPU).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+_NUMPY_TYPES = (np.ndarray, np.generic, float, int, bool)
+
+
+def namespace(*arrays: Any):
+    """The array namespace of ``arrays``: ``numpy`` itself on the fast path."""
+    for a in arrays:
+        if not isinstance(a, _NUMPY_TYPES):
+            import array_api_compat
+
+            return array_api_compat.array_namespace(*[x for x in arrays if not isinstance(x, _NUMPY_TYPES)])
+    return np
+
+
+def asarray(data: Any, dtype: Any = None):
+    """An array from ``data``: NumPy unless ``data`` already belongs to another array library."""
+    if isinstance(data, _NUMPY_TYPES) or isinstance(data, (list, tuple)):
+        return np.asarray(data, dtype=dtype)
+    xp = namespace(data)
+    return xp.asarray(data, dtype=dtype) if dtype is not None else data
+
+
+def is_floating(array: Any) -> bool:
+    if isinstance(array, np.ndarray):
+        return np.issubdtype(array.dtype, np.floating)
+    xp = namespace(array)
+    return xp.isdtype(array.dtype, "real floating")
+
+
+def ones_like(array: Any):
+    return namespace(array).ones_like(array)
+
+
+def zeros_like(array: Any):
+    return namespace(array).zeros_like(array)
+
+
+def to_numpy(array: Any) -> np.ndarray:
+    """A NumPy copy of any array (CuPy via ``.get()``, others via DLPack or ``np.asarray``)."""
+    if isinstance(array, np.ndarray):
+        return array
+    if hasattr(array, "get"):
+        return array.get()
+    try:
+        return np.from_dlpack(array)
+    except Exception:  # noqa: BLE001 - fall back for libraries without DLPack export
+        return np.asarray(array)

@@ -1,0 +1,169 @@
+"""Losses and other composite functions of the engine, fused where stability or speed asks.
+
+Each loss takes predictions (or logits) of shape (n, ...) and returns a scalar for
+``reduction='mean'`` (the average, as scikit-learn, Keras and PyTorch do), ``'sum'`` (the
+lecture's summed cost) or per-sample values for ``'none'``.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from nnlab import ops
+from nnlab._backend import namespace
+from nnlab.ops import _cast, _lift, _raw, node
+from nnlab.tensor import Tensor
+
+__all__ = [
+    "mse_loss",
+    "binary_cross_entropy_with_logits",
+    "binary_cross_entropy",
+    "cross_entropy",
+    "nll_loss",
+    "one_hot",
+    "dropout",
+]
+
+_REDUCTIONS = ("mean", "sum", "none")
+
+
+def _check_reduction(reduction: str) -> None:
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+
+
+def _reduce(per_sample, reduction: str):
+    if reduction == "mean":
+        return ops.mean(per_sample)
+    if reduction == "sum":
+        return ops.sum(per_sample)
+    return per_sample
+
+
+def _check_same_shape(name: str, prediction, target) -> None:
+    if tuple(_raw(prediction).shape) != tuple(_raw(target).shape):
+        raise ValueError(
+            f"{name}: prediction has shape {tuple(_raw(prediction).shape)} but target has shape "
+            f"{tuple(_raw(target).shape)}; reshape the target (e.g. y.reshape(-1, 1)) to match"
+        )
+
+
+def mse_loss(prediction, target, reduction: str = "mean"):
+    """Mean squared error, mean over all elements of (y - t)^2;  d/dy = 2 (y - t) / N."""
+    _check_reduction(reduction)
+    _check_same_shape("mse_loss", prediction, target)
+    if reduction == "none" or not isinstance(prediction, Tensor):
+        return _reduce((prediction - target) ** 2, reduction)
+    y, t = _lift(prediction), _lift(target, prediction)
+    xp = namespace(y.data)
+    diff = y.data - t.data
+    scale = 2.0 / (diff.size if reduction == "mean" else 1)
+    value = xp.sum(diff * diff) * (scale / 2.0)
+    return node(value, (y, t), (
+        lambda g, out, y, t: g * scale * (y - t),
+        lambda g, out, y, t: g * scale * (t - y),
+    ))
+
+
+def binary_cross_entropy_with_logits(logits, target, reduction: str = "mean"):
+    """-[t log sigma(z) + (1 - t) log(1 - sigma(z))] = softplus(z) - t z, stable for any z.
+
+    d/dz = sigma(z) - t (divided by N for the mean).
+    """
+    _check_reduction(reduction)
+    _check_same_shape("binary_cross_entropy_with_logits", logits, target)
+    z, t = _lift(logits), _lift(target, logits)
+    if reduction == "none" or not z.requires_grad:
+        result = _reduce(ops.softplus(z) - t * z, reduction)
+        return result if isinstance(logits, Tensor) else result.data
+    xp = namespace(z.data)
+    per_element = xp.maximum(z.data, 0) + xp.log1p(xp.exp(-xp.abs(z.data))) - t.data * z.data
+    scale = 1.0 / (per_element.size if reduction == "mean" else 1)
+    return node(xp.sum(per_element) * scale, (z, t), (
+        lambda g, out, z, t: g * scale * (ops.sigmoid(z) - t),
+        lambda g, out, z, t: -g * scale * z,
+    ))
+
+
+def binary_cross_entropy(probability, target, reduction: str = "mean", eps: float = 1e-12):
+    """-[t log p + (1 - t) log(1 - p)] for probabilities p, clipped to [eps, 1 - eps] to stay finite."""
+    _check_reduction(reduction)
+    _check_same_shape("binary_cross_entropy", probability, target)
+    p = ops.clip(probability, eps, 1.0 - eps)
+    return _reduce(-(target * ops.log(p) + (1.0 - target) * ops.log(1.0 - p)), reduction)
+
+
+def one_hot(labels: Any, n_classes: int, dtype: Any = np.float64):
+    """Rows of the identity: one_hot([2, 0], 3) = [[0, 0, 1], [1, 0, 0]]."""
+    labels = _raw(labels)
+    xp = namespace(labels)
+    if labels.ndim != 1:
+        raise ValueError(f"one_hot expects a 1-D array of integer labels, got shape {tuple(labels.shape)}")
+    if labels.shape[0] and (int(xp.min(labels)) < 0 or int(xp.max(labels)) >= n_classes):
+        raise ValueError(f"labels must lie in [0, {n_classes - 1}], got values from "
+                         f"{int(xp.min(labels))} to {int(xp.max(labels))}")
+    return _cast(xp.reshape(labels, (-1, 1)) == xp.reshape(xp.arange(n_classes), (1, -1)), dtype)
+
+
+def _as_target_matrix(target, logits) -> Any:
+    """Integer labels (n,) become one-hot rows; probability rows (n, C) are used as they are."""
+    t = _raw(target)
+    z = _raw(logits)
+    xp = namespace(z)
+    if t.ndim == 1 and z.ndim == 2:
+        if not xp.isdtype(t.dtype, "integral"):
+            raise TypeError(f"integer class labels expected for targets of shape (n,), got dtype {t.dtype}")
+        if t.shape[0] != z.shape[0]:
+            raise ValueError(f"cross_entropy: {z.shape[0]} rows of logits but {t.shape[0]} labels")
+        return one_hot(t, z.shape[1], dtype=z.dtype)
+    if tuple(t.shape) != tuple(z.shape):
+        raise ValueError(
+            f"cross_entropy: target of shape {tuple(t.shape)} does not fit logits of shape {tuple(z.shape)}; "
+            "pass integer labels of shape (n,) or one-hot/probability rows of shape (n, classes)"
+        )
+    return target
+
+
+def cross_entropy(logits, target, reduction: str = "mean"):
+    """Categorical cross-entropy from logits: -sum_c t_c log softmax(z)_c, fused and stable.
+
+    ``target`` holds integer labels (n,) or one-hot / probability rows (n, C).
+    d/dz = softmax(z) - t (divided by n for the mean): the lecture's output error delta^L.
+    """
+    _check_reduction(reduction)
+    if _raw(logits).ndim != 2:
+        raise ValueError(f"cross_entropy expects logits of shape (n, classes), got {tuple(_raw(logits).shape)}")
+    t = _as_target_matrix(target, logits)
+    z = _lift(logits)
+    if reduction == "none" or not z.requires_grad:
+        result = _reduce(-ops.sum(t * ops.log_softmax(z, axis=1), axis=1), reduction)
+        return result if isinstance(logits, Tensor) else result.data
+    t = _lift(t, z)
+    xp = namespace(z.data)
+    log_p = ops.log_softmax(z.data, axis=1)
+    scale = 1.0 / (z.shape[0] if reduction == "mean" else 1)
+    value = -xp.sum(t.data * log_p) * scale
+    return node(value, (z, t), (
+        lambda g, out, z, t: g * scale * (ops.softmax(z, axis=1) * ops.sum(t, axis=1, keepdims=True) - t),
+        lambda g, out, z, t: -g * scale * ops.log_softmax(z, axis=1),
+    ))
+
+
+def nll_loss(log_probabilities, target, reduction: str = "mean"):
+    """Negative log-likelihood -sum_c t_c log p_c from log-probabilities (e.g. log_softmax)."""
+    _check_reduction(reduction)
+    t = _as_target_matrix(target, log_probabilities)
+    return _reduce(-ops.sum(t * log_probabilities, axis=1), reduction)
+
+
+def dropout(x, rate: float, rng: np.random.Generator, training: bool = True):
+    """Inverted dropout: zero each unit with probability ``rate``, scale the rest by 1/(1 - rate)."""
+    if not 0.0 <= rate < 1.0:
+        raise ValueError(f"dropout rate must lie in [0, 1), got {rate}")
+    if not training or rate == 0.0:
+        return x
+    data = _raw(x)
+    keep = rng.random(tuple(data.shape)) >= rate
+    mask = _cast(namespace(data).asarray(keep) if not isinstance(data, np.ndarray) else keep, data.dtype) / (1.0 - rate)
+    return x * mask

@@ -1,0 +1,606 @@
+"""Primitive operations, each with its forward pass and its derivative side by side.
+
+Every primitive accepts Tensors or plain arrays. On plain arrays it is the array function
+itself (this is what the first-order backward pass runs). On Tensors it returns a graph node
+whose VJPs ("vector-Jacobian products", one per input) are written with these same
+primitives, so they can be differentiated again. In the VJPs, ``g`` is dL/d(out), ``out`` the
+result and the remaining arguments the inputs.
+"""
+from __future__ import annotations
+
+import builtins
+from typing import Any, Sequence
+
+import numpy as np
+
+from nnlab._backend import namespace
+from nnlab.tensor import Tensor
+
+node = Tensor._from_op
+
+
+def _raw(x: Any):
+    """The array behind a Tensor (constants are used as they are)."""
+    return x.data if isinstance(x, Tensor) else x
+
+
+def _lift(x: Any, like: Any = None) -> Tensor:
+    """A Tensor for ``x``; Python scalars take the dtype of ``like`` so float32 stays float32."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, (int, float)) and like is not None and namespace(_raw(like)).isdtype(_raw(like).dtype, "real floating"):
+        return Tensor(np.asarray(x, dtype=_raw(like).dtype) if isinstance(_raw(like), np.ndarray) else namespace(_raw(like)).asarray(x, dtype=_raw(like).dtype))
+    return Tensor(x)
+
+
+def _cast(a, dtype):
+    """``a`` converted to ``dtype`` in its own array library."""
+    return a.astype(dtype) if isinstance(a, np.ndarray) else namespace(a).astype(a, dtype)
+
+
+def _any_tensor(*xs) -> bool:
+    return any(isinstance(x, Tensor) for x in xs)
+
+
+def _shape(x) -> tuple:
+    return tuple(x.shape)
+
+
+# --------------------------------------------------------------------------------------------
+# Broadcasting: one helper undoes it for every binary operation.
+# --------------------------------------------------------------------------------------------
+def _sum_to_raw(x, shape):
+    xp = namespace(x)
+    lead = x.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        i + lead for i, s in enumerate(shape) if s == 1 and x.shape[i + lead] != 1
+    )
+    if axes:
+        x = xp.sum(x, axis=axes, keepdims=True)
+    return xp.reshape(x, shape) if lead else x
+
+
+def sum_to(x, shape: tuple):
+    """Sum ``x`` over the axes broadcasting added, giving ``shape``; VJP: broadcast back."""
+    shape = tuple(shape)
+    if _shape(x) == shape:
+        return x
+    if not isinstance(x, Tensor):
+        return _sum_to_raw(x, shape)
+    return node(_sum_to_raw(x.data, shape), (x,), (lambda g, out, x: broadcast_to(g, _shape(x)),))
+
+
+def broadcast_to(x, shape: tuple):
+    """Repeat ``x`` along broadcast axes; VJP: sum back to the original shape."""
+    shape = tuple(shape)
+    if _shape(x) == shape:
+        return x
+    if not isinstance(x, Tensor):
+        return namespace(x).broadcast_to(x, shape)
+    return node(namespace(x.data).broadcast_to(x.data, shape), (x,), (lambda g, out, x: sum_to(g, _shape(x)),))
+
+
+# --------------------------------------------------------------------------------------------
+# Arithmetic
+# --------------------------------------------------------------------------------------------
+def add(a, b):
+    """a + b;  d/da = d/db = 1."""
+    if not _any_tensor(a, b):
+        return a + b
+    a, b = _lift(a, b), _lift(b, a)
+    return node(a.data + b.data, (a, b), (
+        lambda g, out, a, b: sum_to(g, _shape(a)),
+        lambda g, out, a, b: sum_to(g, _shape(b)),
+    ))
+
+
+def sub(a, b):
+    """a - b;  d/da = 1, d/db = -1."""
+    if not _any_tensor(a, b):
+        return a - b
+    a, b = _lift(a, b), _lift(b, a)
+    return node(a.data - b.data, (a, b), (
+        lambda g, out, a, b: sum_to(g, _shape(a)),
+        lambda g, out, a, b: sum_to(-g, _shape(b)),
+    ))
+
+
+def mul(a, b):
+    """a * b;  d/da = b, d/db = a."""
+    if not _any_tensor(a, b):
+        return a * b
+    a, b = _lift(a, b), _lift(b, a)
+    return node(a.data * b.data, (a, b), (
+        lambda g, out, a, b: sum_to(g * b, _shape(a)),
+        lambda g, out, a, b: sum_to(g * a, _shape(b)),
+    ))
+
+
+def div(a, b):
+    """a / b;  d/da = 1/b, d/db = -a/b^2 = -out/b."""
+    if not _any_tensor(a, b):
+        return a / b
+    a, b = _lift(a, b), _lift(b, a)
+    return node(a.data / b.data, (a, b), (
+        lambda g, out, a, b: sum_to(g / b, _shape(a)),
+        lambda g, out, a, b: sum_to(-g * out / b, _shape(b)),
+    ))
+
+
+def neg(x):
+    """-x;  d/dx = -1."""
+    if not isinstance(x, Tensor):
+        return -x
+    return node(-x.data, (x,), (lambda g, out, x: -g,))
+
+
+def power(a, b):
+    """a ** b;  d/da = b a^(b-1), d/db = a^b log a."""
+    if not _any_tensor(a, b):
+        return a ** b
+    if isinstance(b, (int, float)) and not isinstance(b, bool):
+        a = _lift(a)
+        exponent = b
+        return node(a.data ** exponent, (a,), (lambda g, out, a: g * exponent * a ** (exponent - 1),))
+    a, b = _lift(a, b), _lift(b, a)
+    return node(a.data ** b.data, (a, b), (
+        lambda g, out, a, b: sum_to(g * b * a ** (b - 1), _shape(a)),
+        lambda g, out, a, b: sum_to(g * out * log(a), _shape(b)),
+    ))
+
+
+def matmul(a, b):
+    """a @ b (2-D, or batched over leading axes);  d/da = g b^T, d/db = a^T g."""
+    if not _any_tensor(a, b):
+        return a @ b
+    a, b = _lift(a), _lift(b)
+    if a.ndim < 1 or b.ndim < 1:
+        raise ValueError(f"matmul needs arrays of at least 1 dimension, got shapes {a.shape} and {b.shape}")
+    if a.shape[-1] != b.shape[-2 if b.ndim > 1 else 0]:
+        raise ValueError(
+            f"matmul shape mismatch: {a.shape} @ {b.shape}; the last axis of the left operand "
+            f"({a.shape[-1]}) must equal the {'second-to-last' if b.ndim > 1 else 'only'} axis of the "
+            f"right one ({b.shape[-2 if b.ndim > 1 else 0]})"
+        )
+    if a.ndim == 1:
+        return reshape(matmul(reshape(a, (1, a.shape[0])), b), _shape(b)[:-2] + _shape(b)[-1:])
+    if b.ndim == 1:
+        return reshape(matmul(a, reshape(b, (b.shape[0], 1))), _shape(a)[:-1])
+    return node(a.data @ b.data, (a, b), (
+        lambda g, out, a, b: sum_to(g @ matrix_transpose(b), _shape(a)),
+        lambda g, out, a, b: sum_to(matrix_transpose(a) @ g, _shape(b)),
+    ))
+
+
+def linear(x, weight, bias=None):
+    """Affine map x W + b for x of shape (n, in), W (in, out), b (out,), as one node.
+
+    d/dx = g W^T,  d/dW = x^T g,  d/db = sum_n g  (the lecture's backpropagation equations).
+    """
+    if _raw(x).ndim != 2:
+        out = matmul(x, weight)
+        return out if bias is None else add(out, bias)
+    if _raw(x).shape[1] != _raw(weight).shape[0]:
+        raise ValueError(
+            f"linear: input has {_raw(x).shape[1]} features (shape {_shape(x)}) but the weight "
+            f"expects {_raw(weight).shape[0]} (shape {_shape(weight)})"
+        )
+    if not _any_tensor(x, weight, bias):
+        return x @ weight if bias is None else x @ weight + bias
+    x, weight = _lift(x), _lift(weight)
+    if bias is None:
+        return node(x.data @ weight.data, (x, weight), (
+            lambda g, out, x, w: g @ w.T,
+            lambda g, out, x, w: x.T @ g,
+        ))
+    bias = _lift(bias)
+    return node(x.data @ weight.data + bias.data, (x, weight, bias), (
+        lambda g, out, x, w, b: g @ w.T,
+        lambda g, out, x, w, b: x.T @ g,
+        lambda g, out, x, w, b: sum(g, axis=0),
+    ))
+
+
+# --------------------------------------------------------------------------------------------
+# Elementwise functions
+# --------------------------------------------------------------------------------------------
+def exp(x):
+    """e^x;  d/dx = e^x = out."""
+    if not isinstance(x, Tensor):
+        return namespace(x).exp(x)
+    return node(namespace(x.data).exp(x.data), (x,), (lambda g, out, x: g * out,))
+
+
+def log(x):
+    """log x;  d/dx = 1/x."""
+    if not isinstance(x, Tensor):
+        return namespace(x).log(x)
+    return node(namespace(x.data).log(x.data), (x,), (lambda g, out, x: g / x,))
+
+
+def sqrt(x):
+    """sqrt x;  d/dx = 1 / (2 sqrt x)."""
+    if not isinstance(x, Tensor):
+        return namespace(x).sqrt(x)
+    return node(namespace(x.data).sqrt(x.data), (x,), (lambda g, out, x: g * 0.5 / out,))
+
+
+def abs(x):  # noqa: A001 - mirrors numpy's name
+    """|x|;  d/dx = sign(x)."""
+    if not isinstance(x, Tensor):
+        return namespace(x).abs(x)
+    return node(namespace(x.data).abs(x.data), (x,), (lambda g, out, x: g * namespace(_raw(x)).sign(_raw(x)),))
+
+
+def sin(x):
+    """sin x;  d/dx = cos x."""
+    if not isinstance(x, Tensor):
+        return namespace(x).sin(x)
+    return node(namespace(x.data).sin(x.data), (x,), (lambda g, out, x: g * cos(x),))
+
+
+def cos(x):
+    """cos x;  d/dx = -sin x."""
+    if not isinstance(x, Tensor):
+        return namespace(x).cos(x)
+    return node(namespace(x.data).cos(x.data), (x,), (lambda g, out, x: -g * sin(x),))
+
+
+def tanh(x):
+    """tanh x;  d/dx = 1 - tanh^2 x."""
+    if not isinstance(x, Tensor):
+        return namespace(x).tanh(x)
+    return node(namespace(x.data).tanh(x.data), (x,), (lambda g, out, x: g * (1.0 - out * out),))
+
+
+def _sigmoid_raw(x):
+    xp = namespace(x)
+    e = xp.exp(-xp.abs(x))  # never overflows: sigmoid(-1000) is exactly 0 without a warning
+    return xp.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def sigmoid(x):
+    """Logistic sigma(x) = 1 / (1 + e^-x);  d/dx = sigma (1 - sigma)."""
+    if not isinstance(x, Tensor):
+        return _sigmoid_raw(x)
+    return node(_sigmoid_raw(x.data), (x,), (lambda g, out, x: g * out * (1.0 - out),))
+
+
+def relu(x):
+    """max(x, 0);  d/dx = 1 for x > 0, else 0."""
+    if not isinstance(x, Tensor):
+        return namespace(x).maximum(x, 0)
+    return node(namespace(x.data).maximum(x.data, 0), (x,), (lambda g, out, x: g * (_raw(x) > 0),))
+
+
+def leaky_relu(x, alpha: float = 0.01):
+    """x for x > 0, alpha x otherwise;  d/dx = 1 or alpha."""
+    xp = namespace(_raw(x))
+    if not isinstance(x, Tensor):
+        return xp.where(x > 0, x, alpha * x)
+    return node(xp.where(x.data > 0, x.data, alpha * x.data), (x,), (
+        lambda g, out, x: g * _cast(xp.where(_raw(x) > 0, 1.0, alpha), _raw(x).dtype),
+    ))
+
+
+def elu(x, alpha: float = 1.0):
+    """x for x > 0, alpha (e^x - 1) otherwise;  d/dx = 1 or alpha e^x = out + alpha."""
+    xp = namespace(_raw(x))
+    if not isinstance(x, Tensor):
+        return xp.where(x > 0, x, alpha * xp.expm1(xp.minimum(x, 0)))
+    return node(xp.where(x.data > 0, x.data, alpha * xp.expm1(xp.minimum(x.data, 0))), (x,), (
+        lambda g, out, x: where(_raw(x) > 0, g, g * (out + alpha)),
+    ))
+
+
+def softplus(x):
+    """log(1 + e^x), computed stably;  d/dx = sigma(x)."""
+    xp = namespace(_raw(x))
+
+    def raw(v):
+        return xp.maximum(v, 0) + xp.log1p(xp.exp(-xp.abs(v)))
+
+    if not isinstance(x, Tensor):
+        return raw(x)
+    return node(raw(x.data), (x,), (lambda g, out, x: g * sigmoid(x),))
+
+
+def heaviside(x, value_at_zero: float = 1.0):
+    """The step function: 1 for x > 0, 0 for x < 0;  d/dx = 0 (it passes back no gradient)."""
+    xp = namespace(_raw(x))
+
+    def raw(v):
+        return _cast(xp.where(v > 0, 1.0, xp.where(v < 0, 0.0, value_at_zero)), v.dtype)
+
+    if not isinstance(x, Tensor):
+        return raw(x)
+    return node(raw(x.data), (x,), (lambda g, out, x: g * 0.0,))
+
+
+# --------------------------------------------------------------------------------------------
+# Selection
+# --------------------------------------------------------------------------------------------
+def where(condition, a, b):
+    """condition ? a : b;  d/da = [condition], d/db = [not condition]."""
+    cond = _raw(condition)
+    if not _any_tensor(a, b):
+        return namespace(cond, a, b).where(cond, a, b)
+    a, b = _lift(a, b), _lift(b, a)
+    xp = namespace(a.data)
+    return node(xp.where(cond, a.data, b.data), (a, b), (
+        lambda g, out, a, b: sum_to(where(cond, g, 0.0), _shape(a)),
+        lambda g, out, a, b: sum_to(where(cond, 0.0, g), _shape(b)),
+    ))
+
+
+def maximum(a, b):
+    """Elementwise max;  the gradient goes to the larger input (to a on ties)."""
+    if not _any_tensor(a, b):
+        return namespace(a, b).maximum(a, b)
+    a, b = _lift(a, b), _lift(b, a)
+    return where(a.data >= b.data, a, b)
+
+
+def minimum(a, b):
+    """Elementwise min;  the gradient goes to the smaller input (to a on ties)."""
+    if not _any_tensor(a, b):
+        return namespace(a, b).minimum(a, b)
+    a, b = _lift(a, b), _lift(b, a)
+    return where(a.data <= b.data, a, b)
+
+
+def clip(x, lower=None, upper=None):
+    """x limited to [lower, upper];  d/dx = 1 inside the interval, 0 outside."""
+    xp = namespace(_raw(x))
+    if not isinstance(x, Tensor):
+        return xp.clip(x, lower, upper)
+    data = xp.clip(x.data, lower, upper)
+    inside = data == x.data
+    return node(data, (x,), (lambda g, out, x: g * inside,))
+
+
+# --------------------------------------------------------------------------------------------
+# Reductions
+# --------------------------------------------------------------------------------------------
+def _axes(axis, ndim) -> tuple:
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    return tuple(a % ndim for a in axes) if ndim else ()
+
+
+def _keepdims_shape(shape, axes) -> tuple:
+    return tuple(1 if i in axes else s for i, s in enumerate(shape))
+
+
+def sum(x, axis=None, keepdims: bool = False):  # noqa: A001 - mirrors numpy's name
+    """Sum over ``axis``;  d/dx = 1, so g is broadcast back over the summed axes."""
+    if not isinstance(x, Tensor):
+        return namespace(x).sum(x, axis=axis, keepdims=keepdims)
+    axes = _axes(axis, x.ndim)
+    kshape = _keepdims_shape(x.shape, axes)
+    return node(namespace(x.data).sum(x.data, axis=axis, keepdims=keepdims), (x,), (
+        lambda g, out, x: broadcast_to(reshape(g, kshape), _shape(x)),
+    ))
+
+
+def mean(x, axis=None, keepdims: bool = False):
+    """Mean over ``axis`` (sum divided by the number of elements reduced)."""
+    shape = _shape(x)
+    count = int(np.prod([shape[a] for a in _axes(axis, len(shape))])) if shape else 1
+    return sum(x, axis=axis, keepdims=keepdims) / builtins.max(count, 1)
+
+
+def max(x, axis=None, keepdims: bool = False):  # noqa: A001 - mirrors numpy's name
+    """Maximum over ``axis``;  the gradient is shared equally among the maximal entries."""
+    if not isinstance(x, Tensor):
+        return namespace(x).max(x, axis=axis, keepdims=keepdims)
+    xp = namespace(x.data)
+    axes = _axes(axis, x.ndim)
+    kshape = _keepdims_shape(x.shape, axes)
+    top = xp.max(x.data, axis=axis, keepdims=True)
+    mask = x.data == top
+    share = mask / xp.sum(mask, axis=axis, keepdims=True)
+    return node(xp.reshape(top, tuple(top.shape) if keepdims else tuple(s for i, s in enumerate(x.shape) if i not in axes)), (x,), (
+        lambda g, out, x: broadcast_to(reshape(g, kshape), _shape(x)) * _cast(share, _raw(x).dtype),
+    ))
+
+
+def min(x, axis=None, keepdims: bool = False):  # noqa: A001 - mirrors numpy's name
+    """Minimum over ``axis`` (as -max(-x))."""
+    if not isinstance(x, Tensor):
+        return namespace(x).min(x, axis=axis, keepdims=keepdims)
+    return neg(max(neg(x), axis=axis, keepdims=keepdims))
+
+
+def logsumexp(x, axis=-1, keepdims: bool = False):
+    """log sum exp x, shifted by the maximum so it never overflows;  d/dx = softmax(x)."""
+    xp = namespace(_raw(x))
+
+    def raw(v):
+        top = xp.max(v, axis=axis, keepdims=True)
+        top = xp.where(xp.isfinite(top), top, 0.0)
+        r = xp.log(xp.sum(xp.exp(v - top), axis=axis, keepdims=True)) + top
+        return r if keepdims else xp.squeeze(r, axis=axis)
+
+    if not isinstance(x, Tensor):
+        return raw(x)
+    kshape = _keepdims_shape(x.shape, _axes(axis, x.ndim))
+    return node(raw(x.data), (x,), (lambda g, out, x: reshape(g, kshape) * softmax(x, axis=axis),))
+
+
+# --------------------------------------------------------------------------------------------
+# Shapes and indexing
+# --------------------------------------------------------------------------------------------
+def reshape(x, shape):
+    """Same values, new shape;  VJP: reshape back."""
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    if not isinstance(x, Tensor):
+        return namespace(x).reshape(x, shape)
+    return node(namespace(x.data).reshape(x.data, shape), (x,), (lambda g, out, x: reshape(g, _shape(x)),))
+
+
+def transpose(x, axes: Sequence[int] | None = None):
+    """Permute axes (reverse them by default);  VJP: the inverse permutation."""
+    axes = tuple(reversed(range(_raw(x).ndim))) if axes is None else tuple(a % _raw(x).ndim for a in axes)
+    if not isinstance(x, Tensor):
+        return namespace(x).permute_dims(x, axes)
+    inverse = tuple(int(i) for i in np.argsort(axes))
+    return node(namespace(x.data).permute_dims(x.data, axes), (x,), (lambda g, out, x: transpose(g, inverse),))
+
+
+def matrix_transpose(x):
+    """Swap the last two axes."""
+    n = _raw(x).ndim
+    return transpose(x, tuple(range(n - 2)) + (n - 1, n - 2))
+
+
+def _is_basic_index(index) -> bool:
+    items = index if isinstance(index, tuple) else (index,)
+    return all(i is None or i is Ellipsis or isinstance(i, (int, slice, np.integer)) for i in items)
+
+
+def _index_add(g, index, shape: tuple):
+    """Zeros of ``shape`` with g added at ``index`` (repeated indices accumulate); VJP: g[index]."""
+    if isinstance(g, Tensor):
+        return node(_index_add(g.data, index, shape), (g,), (lambda gg, out, g: getitem(gg, index),))
+    xp = namespace(g)
+    if xp is np:
+        result = np.zeros(shape, dtype=g.dtype)
+        if _is_basic_index(index):
+            result[index] = g
+        else:
+            np.add.at(result, index, g)
+        return result
+    result = xp.zeros(shape, dtype=g.dtype)
+    if _is_basic_index(index):
+        result[index] = g
+        return result
+    # Array libraries without add.at: scatter through a one-hot matrix on the flattened indices.
+    flat = xp.reshape(xp.arange(int(np.prod(shape))), shape)[index]
+    onehot = xp.astype(xp.reshape(flat, (-1, 1)) == xp.reshape(xp.arange(int(np.prod(shape))), (1, -1)), g.dtype)
+    return xp.reshape(xp.reshape(g, (1, -1)) @ onehot, shape)
+
+
+def getitem(x, index):
+    """x[index] (slices, integers, integer and boolean arrays);  VJP: scatter-add g back."""
+    index = tuple(_raw(i) for i in index) if isinstance(index, tuple) else _raw(index)
+    if not isinstance(x, Tensor):
+        return x[index]
+    return node(x.data[index], (x,), (lambda g, out, x: _index_add(g, index, _shape(x)),))
+
+
+def concatenate(tensors: Sequence, axis: int = 0):
+    """Join along an existing axis;  VJP: the matching slice of g for each input."""
+    arrays = [_raw(t) for t in tensors]
+    xp = namespace(*arrays)
+    if not _any_tensor(*tensors):
+        return xp.concat(arrays, axis=axis)
+    tensors = [_lift(t) for t in tensors]
+    ax = axis % arrays[0].ndim
+    bounds = np.cumsum([0] + [a.shape[ax] for a in arrays])
+
+    def piece(i):
+        index = (slice(None),) * ax + (slice(int(bounds[i]), int(bounds[i + 1])),)
+        return lambda g, out, *xs: getitem(g, index)
+
+    return node(xp.concat(arrays, axis=axis), tuple(tensors), tuple(piece(i) for i in range(len(tensors))))
+
+
+def stack(tensors: Sequence, axis: int = 0):
+    """Join along a new axis;  VJP: the i-th slice of g along that axis for input i."""
+    arrays = [_raw(t) for t in tensors]
+    xp = namespace(*arrays)
+    if not _any_tensor(*tensors):
+        return xp.stack(arrays, axis=axis)
+    tensors = [_lift(t) for t in tensors]
+    ax = axis % (arrays[0].ndim + 1)
+
+    def piece(i):
+        index = (slice(None),) * ax + (i,)
+        return lambda g, out, *xs: getitem(g, index)
+
+    return node(xp.stack(arrays, axis=axis), tuple(tensors), tuple(piece(i) for i in range(len(tensors))))
+
+
+# --------------------------------------------------------------------------------------------
+# Softmax family
+# --------------------------------------------------------------------------------------------
+def softmax(x, axis: int = -1):
+    """softmax_i = e^(x_i - max) / sum_j e^(x_j - max);  VJP: s (g - sum(g s))."""
+    xp = namespace(_raw(x))
+
+    def raw(v):
+        e = xp.exp(v - xp.max(v, axis=axis, keepdims=True))
+        return e / xp.sum(e, axis=axis, keepdims=True)
+
+    if not isinstance(x, Tensor):
+        return raw(x)
+    return node(raw(x.data), (x,), (lambda g, out, x: out * (g - sum(g * out, axis=axis, keepdims=True)),))
+
+
+def log_softmax(x, axis: int = -1):
+    """log softmax = x - logsumexp(x), stable for huge logits;  VJP: g - softmax * sum(g)."""
+    xp = namespace(_raw(x))
+
+    def raw(v):
+        shifted = v - xp.max(v, axis=axis, keepdims=True)
+        return shifted - xp.log(xp.sum(xp.exp(shifted), axis=axis, keepdims=True))
+
+    if not isinstance(x, Tensor):
+        return raw(x)
+    return node(raw(x.data), (x,), (lambda g, out, x: g - exp(out) * sum(g, axis=axis, keepdims=True),))
+
+
+# --------------------------------------------------------------------------------------------
+# Tensor methods and operators
+# --------------------------------------------------------------------------------------------
+def astype(x, dtype):
+    """The values converted to ``dtype``;  VJP: g converted back."""
+    if not isinstance(x, Tensor):
+        return _cast(x, dtype)
+    return node(_cast(x.data, dtype), (x,), (lambda g, out, x: astype(g, _raw(x).dtype),))
+
+
+def _compare(op):
+    return lambda self, other: Tensor(op(self.data, _raw(other)))
+
+
+Tensor.__add__ = lambda self, other: add(self, other)
+Tensor.__radd__ = lambda self, other: add(other, self)
+Tensor.__sub__ = lambda self, other: sub(self, other)
+Tensor.__rsub__ = lambda self, other: sub(other, self)
+Tensor.__mul__ = lambda self, other: mul(self, other)
+Tensor.__rmul__ = lambda self, other: mul(other, self)
+Tensor.__truediv__ = lambda self, other: div(self, other)
+Tensor.__rtruediv__ = lambda self, other: div(other, self)
+Tensor.__pow__ = lambda self, other: power(self, other)
+Tensor.__rpow__ = lambda self, other: power(other, self)
+Tensor.__matmul__ = lambda self, other: matmul(self, other)
+Tensor.__rmatmul__ = lambda self, other: matmul(other, self)
+Tensor.__neg__ = lambda self: neg(self)
+Tensor.__pos__ = lambda self: self
+Tensor.__getitem__ = lambda self, index: getitem(self, index)
+Tensor.__gt__ = _compare(lambda a, b: a > b)
+Tensor.__ge__ = _compare(lambda a, b: a >= b)
+Tensor.__lt__ = _compare(lambda a, b: a < b)
+Tensor.__le__ = _compare(lambda a, b: a <= b)
+Tensor.T = property(lambda self: transpose(self))
+Tensor.mT = property(lambda self: matrix_transpose(self))
+Tensor.sum = lambda self, axis=None, keepdims=False: sum(self, axis=axis, keepdims=keepdims)
+Tensor.mean = lambda self, axis=None, keepdims=False: mean(self, axis=axis, keepdims=keepdims)
+Tensor.max = lambda self, axis=None, keepdims=False: max(self, axis=axis, keepdims=keepdims)
+Tensor.min = lambda self, axis=None, keepdims=False: min(self, axis=axis, keepdims=keepdims)
+Tensor.reshape = lambda self, *shape: reshape(self, shape[0] if len(shape) == 1 else shape)
+Tensor.transpose = lambda self, *axes: transpose(self, (axes[0] if len(axes) == 1 and not isinstance(axes[0], int) else axes) or None)
+Tensor.astype = astype
+Tensor.exp = lambda self: exp(self)
+Tensor.log = lambda self: log(self)
+Tensor.sqrt = lambda self: sqrt(self)
+Tensor.abs = lambda self: abs(self)
+Tensor.sin = lambda self: sin(self)
+Tensor.cos = lambda self: cos(self)
+Tensor.tanh = lambda self: tanh(self)
+Tensor.sigmoid = lambda self: sigmoid(self)
+Tensor.relu = lambda self: relu(self)
+Tensor.__abs__ = lambda self: abs(self)

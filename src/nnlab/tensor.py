@@ -1,0 +1,331 @@
+"""The Tensor and reverse-mode automatic differentiation.
+
+A Tensor wraps an array. Every operation on Tensors (see :mod:`nnlab.ops`) returns a new
+Tensor that remembers its parents and, for each parent, the vector-Jacobian product (VJP)
+that carries the gradient of the final result back to that parent:
+
+    dL/dparent = vjp(dL/dout, out, *parents)
+
+Backpropagation is a reverse walk over the graph in topological order that *adds* the
+contributions of every path (the multivariable chain rule). The VJPs are written with the
+same differentiable operations as the forward pass, so when ``create_graph=True`` the backward
+pass itself builds a graph and can be differentiated again (gradients of any order). Without
+it, the VJPs run on plain arrays and build nothing, which keeps first-order training fast.
+"""
+from __future__ import annotations
+
+import contextlib
+import threading
+from typing import Any, Callable, Iterable, Sequence
+
+import numpy as np
+
+from nnlab import _backend
+
+__all__ = ["Tensor", "tensor", "grad", "no_grad", "enable_grad", "is_grad_enabled"]
+
+VJP = Callable[..., Any]
+
+
+class _GradMode(threading.local):
+    enabled = True
+
+
+_mode = _GradMode()
+
+
+def is_grad_enabled() -> bool:
+    """Whether operations currently record the graph."""
+    return _mode.enabled
+
+
+@contextlib.contextmanager
+def _set_grad_enabled(enabled: bool):
+    previous = _mode.enabled
+    _mode.enabled = enabled
+    try:
+        yield
+    finally:
+        _mode.enabled = previous
+
+
+def no_grad():
+    """Context manager (and decorator) in which operations build no graph; restores the previous mode."""
+    return _set_grad_enabled(False)
+
+
+def enable_grad():
+    """Context manager in which operations record the graph again."""
+    return _set_grad_enabled(True)
+
+
+class Tensor:
+    """An array that records the operations applied to it, so gradients can flow back.
+
+    Parameters
+    ----------
+    data : array_like
+        The values. Floating arrays keep their dtype (float32 or float64); Python lists and
+        scalars become float64 unless ``dtype`` is given.
+    requires_grad : bool
+        Whether gradients with respect to this tensor are wanted.
+    dtype : dtype, optional
+        Convert the data to this dtype.
+
+    Notes
+    -----
+    ``.grad`` holds a plain array (same shape and dtype as ``data``) after ``backward()``;
+    treat it as read-only. Use :func:`nnlab.grad` for gradients as Tensors and for higher orders.
+    """
+
+    __slots__ = ("data", "requires_grad", "grad", "_parents", "_vjps", "name", "__weakref__")
+    __array_ufunc__ = None  # make NumPy defer `ndarray * Tensor` to Tensor.__rmul__
+
+    def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None):
+        if isinstance(data, Tensor):
+            data = data.data
+        array = _backend.asarray(data, dtype=dtype)
+        if requires_grad and not _backend.is_floating(array):
+            raise TypeError(
+                f"only floating-point tensors can require gradients, got dtype {array.dtype}; "
+                "pass dtype=np.float64 (or float32)"
+            )
+        self.data = array
+        self.requires_grad = bool(requires_grad)
+        self.grad = None
+        self._parents: tuple[Tensor, ...] = ()
+        self._vjps: tuple[VJP, ...] = ()
+        self.name = None
+
+    @classmethod
+    def _from_op(cls, data, parents: tuple, vjps: tuple) -> "Tensor":
+        """A graph node: result of an operation on ``parents`` with one VJP per parent."""
+        t = cls.__new__(cls)
+        t.data, t.grad, t.name = data, None, None
+        if _mode.enabled and any(p.requires_grad for p in parents):
+            t.requires_grad, t._parents, t._vjps = True, parents, vjps
+        else:
+            t.requires_grad, t._parents, t._vjps = False, (), ()
+        return t
+
+    # -- array-like properties -------------------------------------------------------------
+    @property
+    def shape(self) -> tuple:
+        return tuple(self.data.shape)
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def size(self) -> int:
+        return int(self.data.size)
+
+    @property
+    def dtype(self):
+        return self.data.dtype
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self._parents
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def numpy(self) -> np.ndarray:
+        """The values as a NumPy array (a copy for non-NumPy backends)."""
+        return _backend.to_numpy(self.data)
+
+    def item(self) -> float:
+        return self.numpy().item()
+
+    def detach(self) -> "Tensor":
+        """The same values, cut from the graph."""
+        return Tensor(self.data)
+
+    def requires_grad_(self, flag: bool = True) -> "Tensor":
+        if flag and not _backend.is_floating(self.data):
+            raise TypeError(f"only floating-point tensors can require gradients, got dtype {self.dtype}")
+        self.requires_grad = flag
+        return self
+
+    def zero_grad(self) -> None:
+        self.grad = None
+
+    def __repr__(self) -> str:
+        extra = ", requires_grad=True" if self.requires_grad else ""
+        return f"Tensor({np.array2string(self.numpy(), precision=4, threshold=20)}, dtype={self.dtype}{extra})"
+
+    def __bool__(self):
+        return bool(self.data)
+
+    def __float__(self):
+        return float(self.item())
+
+    # -- autodiff --------------------------------------------------------------------------
+    def backward(self, grad_output: Any = None) -> None:
+        """Accumulate d(self)/d(leaf) into ``leaf.grad`` for every leaf that requires grad.
+
+        ``grad_output`` is dL/d(self); it may be left out only when self is a scalar.
+        """
+        if not self.requires_grad:
+            raise RuntimeError(
+                "backward() on a tensor that does not require grad: no input of the computation "
+                "was created with requires_grad=True (or it ran inside no_grad())"
+            )
+        seed = _seed_gradient(self, grad_output)
+        grads = _backpropagate([self], [seed], targets=None, create_graph=False)
+        for node, g in grads.values():
+            if node.is_leaf:
+                node.grad = g if node.grad is None else node.grad + g
+
+
+# Arithmetic and array methods are attached in nnlab.ops, next to the operations they call.
+
+
+def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
+    """Create a Tensor (shorthand for ``Tensor(data, requires_grad, dtype)``)."""
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+
+
+def _seed_gradient(output: Tensor, grad_output: Any):
+    if grad_output is None:
+        if output.size != 1:
+            raise RuntimeError(
+                f"gradient can be created implicitly only for a scalar output, but the output has "
+                f"shape {output.shape}; pass grad_outputs (or backward(grad)) of that shape, or "
+                "reduce the output first, e.g. with .sum()"
+            )
+        return _backend.ones_like(output.data)
+    g = grad_output.data if isinstance(grad_output, Tensor) else _backend.asarray(grad_output, dtype=output.dtype)
+    if tuple(g.shape) != output.shape:
+        raise ValueError(f"grad_output has shape {tuple(g.shape)} but the output has shape {output.shape}")
+    return g
+
+
+def _topological_order(roots: Sequence[Tensor]) -> list[Tensor]:
+    """Nodes that require grad, parents before children; iterative, so deep graphs are fine."""
+    order: list[Tensor] = []
+    visited: set[int] = set()
+    stack = [(r, False) for r in roots if r.requires_grad]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            order.append(node)
+            continue
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        stack.append((node, True))
+        for parent in node._parents:
+            if parent.requires_grad and id(parent) not in visited:
+                stack.append((parent, False))
+    return order
+
+
+def _backpropagate(outputs, seeds, targets, create_graph):
+    """Reverse walk: returns {id(node): (node, gradient)} for the targets (all leaves if None).
+
+    Only parents from which a target can be reached receive a VJP call, so asking for
+    d/dx does not also compute (or build graph for) d/dweights.
+    """
+    order = _topological_order(outputs)
+    if targets is None:
+        relevant = {id(n) for n in order}
+        keep = None
+    else:
+        keep = {id(t) for t in targets}
+        relevant = set()
+        for node in order:
+            if id(node) in keep or any(id(p) in relevant for p in node._parents):
+                relevant.add(id(node))
+    grads: dict[int, Any] = {}
+    for out, seed in zip(outputs, seeds):
+        if out.requires_grad:
+            g = Tensor(seed) if create_graph else seed
+            grads[id(out)] = grads[id(out)] + g if id(out) in grads else g
+    result = {}
+    with _set_grad_enabled(create_graph):
+        for node in reversed(order):
+            if id(node) not in relevant or id(node) not in grads:
+                continue
+            g = grads.pop(id(node))
+            if keep is None or id(node) in keep:
+                if keep is not None or node.is_leaf:
+                    result[id(node)] = (node, g)
+            if not node._parents:
+                continue
+            if create_graph:
+                args = (node, *node._parents)
+            else:
+                args = (node.data, *[p.data for p in node._parents])
+            for parent, vjp in zip(node._parents, node._vjps):
+                if id(parent) not in relevant:
+                    continue
+                contribution = vjp(g, *args)
+                pid = id(parent)
+                grads[pid] = grads[pid] + contribution if pid in grads else contribution
+    return result
+
+
+def grad(
+    outputs: Tensor | Sequence[Tensor],
+    inputs: Tensor | Sequence[Tensor],
+    grad_outputs: Any = None,
+    create_graph: bool = False,
+    allow_unused: bool = False,
+) -> tuple:
+    """Gradients of ``outputs`` with respect to ``inputs``, as in ``torch.autograd.grad``.
+
+    Parameters
+    ----------
+    outputs : Tensor or sequence of Tensors
+        What to differentiate. Scalar outputs need no ``grad_outputs``.
+    inputs : Tensor or sequence of Tensors
+        With respect to what; each must require grad.
+    grad_outputs : array_like or sequence, optional
+        The vector in the vector-Jacobian product, one per output (ones for scalars).
+    create_graph : bool
+        Build the graph of the backward pass, so the result can be differentiated again.
+    allow_unused : bool
+        Return None (instead of raising) for an input the outputs do not depend on.
+
+    Returns
+    -------
+    tuple of Tensors (or None for unused inputs when ``allow_unused``), one per input.
+    """
+    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    single = isinstance(inputs, Tensor)
+    inputs = [inputs] if single else list(inputs)
+    if grad_outputs is None or isinstance(grad_outputs, (Tensor, np.ndarray)) or not isinstance(grad_outputs, (list, tuple)):
+        grad_outputs = [grad_outputs] * len(outputs) if grad_outputs is None else [grad_outputs]
+    if len(grad_outputs) != len(outputs):
+        raise ValueError(f"got {len(grad_outputs)} grad_outputs for {len(outputs)} outputs")
+    for i, x in enumerate(inputs):
+        if not isinstance(x, Tensor):
+            raise TypeError(f"inputs[{i}] is a {type(x).__name__}, not a Tensor")
+        if not x.requires_grad:
+            raise RuntimeError(
+                f"inputs[{i}] (shape {x.shape}) does not require grad; create it with requires_grad=True"
+            )
+    for i, out in enumerate(outputs):
+        if not out.requires_grad:
+            raise RuntimeError(
+                f"outputs[{i}] does not require grad: it does not depend on any input that requires "
+                "grad (or it was computed inside no_grad())"
+            )
+    seeds = [_seed_gradient(o, g) for o, g in zip(outputs, grad_outputs)]
+    found = _backpropagate(outputs, seeds, targets=inputs, create_graph=create_graph)
+    result = []
+    for i, x in enumerate(inputs):
+        if id(x) not in found:
+            if not allow_unused:
+                raise RuntimeError(
+                    f"inputs[{i}] (shape {x.shape}) does not take part in the graph of the outputs; "
+                    "pass allow_unused=True to get None for it"
+                )
+            result.append(None)
+            continue
+        g = found[id(x)][1]
+        result.append(g if isinstance(g, Tensor) else Tensor(g))
+    return tuple(result)
