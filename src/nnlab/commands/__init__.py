@@ -1,0 +1,1 @@
+"""Sub-commands of the ``nnlab`` command line (see :mod:`nnlab.cli`)."""

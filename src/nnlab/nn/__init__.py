@@ -1,0 +1,8 @@
+"""Layers and models: Module, Dense, activations, Dropout, Sequential, initialisers."""
+from nnlab.nn.activations import (
+    ACTIVATIONS, ELU, Activation, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Softplus, Step, Tanh, get_activation,
+)
+from nnlab.nn.container import Sequential, summary
+from nnlab.nn.init import INITIALIZERS, get_initializer, initialize
+from nnlab.nn.layers import Dense, Dropout, Flatten, Linear
+from nnlab.nn.module import Module, Parameter, as_generator

@@ -1,0 +1,133 @@
+"""Activation functions by name, and the layer that applies one."""
+from __future__ import annotations
+
+from typing import Callable
+
+from nnlab import ops
+from nnlab.nn.module import Module
+
+__all__ = ["ACTIVATIONS", "get_activation", "Activation", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU",
+           "Softmax", "Identity", "Step", "Softplus"]
+
+
+def identity(x):
+    """f(x) = x."""
+    return x
+
+
+ACTIVATIONS: dict[str, Callable] = {
+    "identity": identity,
+    "linear": identity,
+    "sigmoid": ops.sigmoid,
+    "logistic": ops.sigmoid,
+    "tanh": ops.tanh,
+    "relu": ops.relu,
+    "leaky_relu": ops.leaky_relu,
+    "elu": ops.elu,
+    "softplus": ops.softplus,
+    "softmax": ops.softmax,
+    "step": ops.heaviside,
+}
+
+
+def get_activation(name: str | Callable | None) -> Callable:
+    """The activation called ``name`` ('sigmoid', 'relu', ...); None means identity."""
+    if name is None:
+        return identity
+    if callable(name):
+        return name
+    try:
+        return ACTIVATIONS[name]
+    except KeyError:
+        raise ValueError(f"unknown activation {name!r}; choose one of {sorted(ACTIVATIONS)}") from None
+
+
+def activation_name(fn: Callable) -> str:
+    """The registry name of an activation function (the first one registered for it)."""
+    for name, f in ACTIVATIONS.items():
+        if f is fn:
+            return name
+    return getattr(fn, "__name__", "custom")
+
+
+class Activation(Module):
+    """Applies an activation function elementwise: a = f(z)."""
+
+    def __init__(self, name: str | Callable = "relu"):
+        self.fn = get_activation(name)
+        self.name = activation_name(self.fn)
+
+    def forward(self, x):
+        return self.fn(x)
+
+    def extra_repr(self) -> str:
+        return self.name
+
+
+class Sigmoid(Activation):
+    def __init__(self):
+        super().__init__("sigmoid")
+
+
+class Tanh(Activation):
+    def __init__(self):
+        super().__init__("tanh")
+
+
+class ReLU(Activation):
+    def __init__(self):
+        super().__init__("relu")
+
+
+class Softplus(Activation):
+    def __init__(self):
+        super().__init__("softplus")
+
+
+class Identity(Activation):
+    def __init__(self):
+        super().__init__("identity")
+
+
+class Step(Activation):
+    def __init__(self):
+        super().__init__("step")
+
+
+class LeakyReLU(Module):
+    """f(x) = x for x > 0, alpha x otherwise."""
+
+    def __init__(self, alpha: float = 0.01):
+        self.alpha = alpha
+
+    def forward(self, x):
+        return ops.leaky_relu(x, self.alpha)
+
+    def extra_repr(self) -> str:
+        return f"alpha={self.alpha}"
+
+
+class ELU(Module):
+    """f(x) = x for x > 0, alpha (e^x - 1) otherwise."""
+
+    def __init__(self, alpha: float = 1.0):
+        self.alpha = alpha
+
+    def forward(self, x):
+        return ops.elu(x, self.alpha)
+
+    def extra_repr(self) -> str:
+        return f"alpha={self.alpha}"
+
+
+class Softmax(Module):
+    """softmax along ``axis`` (the class axis, last by default)."""
+
+    def __init__(self, axis: int = -1):
+        self.axis = axis
+
+    def forward(self, x):
+        return ops.softmax(x, axis=self.axis)
+
+    def extra_repr(self) -> str:
+        return f"axis={self.axis}"

@@ -1,0 +1,79 @@
+"""Dense, Dropout and Flatten layers."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from nnlab import functional as F
+from nnlab import ops
+from nnlab.nn.activations import activation_name, get_activation
+from nnlab.nn.init import initialize
+from nnlab.nn.module import Module, Parameter, as_generator
+
+__all__ = ["Dense", "Linear", "Dropout", "Flatten"]
+
+
+class Dense(Module):
+    """Fully connected layer a = f(z), z = x W + b, with W of shape (in_features, out_features).
+
+    Parameters
+    ----------
+    in_features, out_features : int
+        Sizes of the input and of the output.
+    activation : str or callable, optional
+        Applied after the affine map (None: identity). Each layer takes its own.
+    weight_init : str
+        Initialiser name ('glorot_uniform', 'he_normal', 'normal' as in the lecture, ...).
+    bias_init : float
+        Constant initial bias (the lecture uses 0.01).
+    bias : bool
+        Whether the layer has a bias.
+    dtype : dtype
+        float32 (default) or float64.
+    rng : Generator, int or None
+        Source of the random initial weights.
+    """
+
+    def __init__(self, in_features: int, out_features: int, activation: str | Callable | None = None,
+                 weight_init: str = "glorot_uniform", bias_init: float = 0.0, bias: bool = True,
+                 dtype: Any = np.float32, rng: np.random.Generator | int | None = None):
+        if in_features < 1 or out_features < 1:
+            raise ValueError(f"Dense sizes must be positive, got in={in_features}, out={out_features}")
+        self.in_features, self.out_features = int(in_features), int(out_features)
+        self.activation = get_activation(activation)
+        shape = (self.in_features, self.out_features)
+        self.weight = Parameter(initialize(weight_init, shape, in_features, out_features, as_generator(rng), dtype))
+        self.bias = Parameter(np.full(out_features, bias_init, dtype=dtype)) if bias else None
+
+    def forward(self, x):
+        return self.activation(ops.linear(x, self.weight, self.bias))
+
+    def extra_repr(self) -> str:
+        return f"{self.in_features} -> {self.out_features}, activation={activation_name(self.activation)}"
+
+
+Linear = Dense
+
+
+class Dropout(Module):
+    """Inverted dropout: in training, zero each unit with probability ``rate`` and scale by 1/(1-rate)."""
+
+    def __init__(self, rate: float = 0.5, rng: np.random.Generator | int | None = None):
+        if not 0.0 <= rate < 1.0:
+            raise ValueError(f"dropout rate must lie in [0, 1), got {rate}")
+        self.rate = rate
+        self.rng = as_generator(rng)
+
+    def forward(self, x):
+        return F.dropout(x, self.rate, self.rng, training=self.training)
+
+    def extra_repr(self) -> str:
+        return f"rate={self.rate}"
+
+
+class Flatten(Module):
+    """Reshape (n, d1, d2, ...) to (n, d1 * d2 * ...)."""
+
+    def forward(self, x):
+        return ops.reshape(x, (x.shape[0], -1))

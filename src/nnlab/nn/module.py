@@ -1,0 +1,120 @@
+"""The Module base class: parameters, sub-modules, train/eval mode and state dicts."""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import numpy as np
+
+from nnlab.tensor import Tensor
+
+__all__ = ["Module", "Parameter", "as_generator"]
+
+
+def Parameter(data: Any, dtype: Any = None) -> Tensor:
+    """A trainable tensor: a leaf with ``requires_grad=True``."""
+    return Tensor(data, requires_grad=True, dtype=dtype)
+
+
+def as_generator(rng: "np.random.Generator | int | None") -> np.random.Generator:
+    """A NumPy Generator from a seed, a Generator (returned as is) or None (fresh entropy)."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None or isinstance(rng, (int, np.integer)):
+        return np.random.default_rng(rng)
+    raise TypeError(f"rng must be a numpy.random.Generator, an int seed or None, got {type(rng).__name__}")
+
+
+class Module:
+    """Base class of layers and models.
+
+    A module's parameters are the attributes that are Tensors with ``requires_grad=True``;
+    its children are attributes that are Modules (or lists/tuples of Modules). Subclasses
+    implement ``forward``; calling the module calls ``forward``.
+    """
+
+    training: bool = True
+
+    def forward(self, *args, **kwargs):  # pragma: no cover - abstract
+        raise NotImplementedError(f"{type(self).__name__} must implement forward()")
+
+    def __call__(self, *args, **kwargs):
+        return self.forward(*args, **kwargs)
+
+    # -- structure -------------------------------------------------------------------------
+    def named_children(self) -> Iterator[tuple[str, "Module"]]:
+        for name, value in vars(self).items():
+            if isinstance(value, Module):
+                yield name, value
+            elif isinstance(value, (list, tuple)):
+                for i, item in enumerate(value):
+                    if isinstance(item, Module):
+                        yield f"{name}.{i}", item
+
+    def children(self) -> Iterator["Module"]:
+        return (m for _, m in self.named_children())
+
+    def modules(self) -> Iterator["Module"]:
+        """This module and all modules below it, depth first."""
+        yield self
+        for child in self.children():
+            yield from child.modules()
+
+    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Tensor]]:
+        for name, value in vars(self).items():
+            if isinstance(value, Tensor) and value.requires_grad:
+                yield prefix + name, value
+        for name, child in self.named_children():
+            yield from child.named_parameters(prefix + name + ".")
+
+    def parameters(self) -> list[Tensor]:
+        return [p for _, p in self.named_parameters()]
+
+    def n_parameters(self) -> int:
+        return sum(p.size for p in self.parameters())
+
+    def zero_grad(self) -> None:
+        for p in self.parameters():
+            p.grad = None
+
+    # -- mode ------------------------------------------------------------------------------
+    def train(self, mode: bool = True) -> "Module":
+        """Set training mode (dropout active) on this module and all below it."""
+        for m in self.modules():
+            m.training = mode
+        return self
+
+    def eval(self) -> "Module":
+        """Set inference mode (dropout off)."""
+        return self.train(False)
+
+    # -- state -----------------------------------------------------------------------------
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """Copies of the parameter arrays, by dotted name."""
+        return {name: np.array(p.numpy(), copy=True) for name, p in self.named_parameters()}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Set parameters from ``state``; checks every name and shape before changing anything."""
+        params = dict(self.named_parameters())
+        missing = sorted(set(params) - set(state))
+        unexpected = sorted(set(state) - set(params))
+        if missing or unexpected:
+            raise KeyError(f"state dict does not match the model: missing {missing}, unexpected {unexpected}")
+        for name, p in params.items():
+            if tuple(np.shape(state[name])) != p.shape:
+                raise ValueError(
+                    f"state dict entry {name!r} has shape {tuple(np.shape(state[name]))}, "
+                    f"the model expects {p.shape}"
+                )
+        for name, p in params.items():
+            p.data = np.array(state[name], dtype=p.dtype, copy=True)
+            p.grad = None
+
+    def extra_repr(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        children = list(self.named_children())
+        if not children:
+            return f"{type(self).__name__}({self.extra_repr()})"
+        lines = [f"  ({name}): " + repr(child).replace("\n", "\n  ") for name, child in children]
+        return f"{type(self).__name__}(\n" + "\n".join(lines) + "\n)"
