@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-EXTRAS ?= dev,compare,onnx,array
+# Optional reference libraries (PyTorch, Keras, ONNX, array-api-strict): their tests skip when absent.
+OPTIONAL ?= compare,onnx,array
 OUT ?= runs/demo
 
 .PHONY: demo test bench venv clean
@@ -13,7 +14,8 @@ $(PY):
 	$(PY) -m pip install -q --upgrade pip
 
 $(STAMP): $(PY) pyproject.toml
-	$(PY) -m pip install -q -e '.[$(EXTRAS)]'
+	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -e '.[dev,$(OPTIONAL)]' || echo "note: optional references not installed; their tests skip"
 	touch $(STAMP)
 
 venv: $(STAMP)
