@@ -6,3 +6,4 @@ from nnlab.nn.container import Sequential, summary
 from nnlab.nn.init import INITIALIZERS, get_initializer, initialize
 from nnlab.nn.layers import Dense, Dropout, Flatten, Linear
 from nnlab.nn.module import Module, Parameter, as_generator
+from nnlab.nn.recurrent import LSTM, RNN

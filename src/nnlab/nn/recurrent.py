@@ -1,0 +1,345 @@
+"""Recurrent layers over (batch, time, features) sequences: the Elman ``RNN`` and the ``LSTM``.
+
+A recurrent layer applies the same cell at every time step and carries a hidden state from one
+step to the next. The loop over time is unrolled on the engine's operations, so backpropagation
+through time (BPTT) is nothing but the engine's reverse walk over the unrolled graph.
+
+Each time step is a handful of fused nodes whose derivatives are written with the engine's
+differentiable primitives (so ``grad(..., create_graph=True)`` works through them):
+
+* Elman (1990):  h_t = f(x_t W_ih + h_{t-1} W_hh + b),  f = tanh or relu  (one node a step);
+* LSTM (Hochreiter & Schmidhuber 1997, with the forget gate of Gers et al. 2000):
+  [i, f, g, o] = [sigma, sigma, tanh, sigma](x_t W_ih + h_{t-1} W_hh + b),
+  c_t = f * c_{t-1} + i * g,  h_t = o * tanh(c_t)  (three nodes a step).
+
+Weight layout and PyTorch
+-------------------------
+Weights multiply from the right, as in :class:`nnlab.nn.Dense`: ``weight_ih`` has shape
+(input_size, G * hidden_size), ``weight_hh`` (hidden_size, G * hidden_size) with G = 1 (RNN) or
+4 (LSTM, gate blocks in PyTorch's order i, f, g, o), and there is ONE bias of shape (G * hidden,).
+PyTorch's ``nn.RNN`` / ``nn.LSTM`` (one layer, ``batch_first=True``) store the transposes and two
+biases, so::
+
+    torch weight_ih_l0 = weight_ih.T      torch weight_hh_l0 = weight_hh.T
+    torch bias_ih_l0 + bias_hh_l0 = bias  (we export bias_ih_l0 = bias, bias_hh_l0 = 0)
+
+:meth:`RNN.torch_state_dict` and :meth:`RNN.load_torch_state_dict` do this conversion.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from nnlab import ops
+from nnlab._backend import namespace
+from nnlab.nn.module import Module, Parameter, as_generator
+from nnlab.ops import _lift, _raw, node
+from nnlab.tensor import Tensor
+
+__all__ = ["RNN", "LSTM", "elman_cell", "lstm_gates", "lstm_cell_state", "lstm_hidden"]
+
+_NONLINEARITIES = ("tanh", "relu")
+
+
+# --------------------------------------------------------------------------------------------
+# Fused cells: forward and derivative side by side.
+# --------------------------------------------------------------------------------------------
+def _affine_vjps(dz_of):
+    """VJPs of z = x W_ih + h W_hh + b for the parents (x, h, W_ih, W_hh, b), given dL/dz = dz_of(g, out).
+
+    d/dx = dz W_ih^T,  d/dh = dz W_hh^T,  d/dW_ih = x^T dz,  d/dW_hh = h^T dz,  d/db = sum_n dz.
+    dz is computed once per backward visit of the node and shared by the five VJPs.
+    """
+    memo: list = [None, None]
+
+    def dz(g, out):
+        if memo[0] is not g:
+            memo[0], memo[1] = g, dz_of(g, out)
+        return memo[1]
+
+    return (
+        lambda g, out, x, h, w_ih, w_hh, b: dz(g, out) @ w_ih.T,
+        lambda g, out, x, h, w_ih, w_hh, b: dz(g, out) @ w_hh.T,
+        lambda g, out, x, h, w_ih, w_hh, b: x.T @ dz(g, out),
+        lambda g, out, x, h, w_ih, w_hh, b: h.T @ dz(g, out),
+        lambda g, out, x, h, w_ih, w_hh, b: ops.sum(dz(g, out), axis=0),
+    )
+
+
+def _affine_parents(x, h, w_ih, w_hh, b):
+    parents = tuple(_lift(t, w_ih) for t in (x, h, w_ih, w_hh, b))
+    z = parents[0].data @ parents[2].data + parents[1].data @ parents[3].data + parents[4].data
+    return parents, z
+
+
+def elman_cell(x, h, w_ih, w_hh, b, nonlinearity: str = "tanh"):
+    """Elman step h' = f(x W_ih + h W_hh + b) as one node;  dz = g (1 - h'^2) for tanh, g [h' > 0] for relu."""
+    parents, z = _affine_parents(x, h, w_ih, w_hh, b)
+    xp = namespace(z)
+    if nonlinearity == "tanh":
+        return node(xp.tanh(z), parents, _affine_vjps(lambda g, out: g * (1.0 - out * out)))
+    out = xp.maximum(z, 0)
+    mask = ops._cast(out > 0, out.dtype)
+    return node(out, parents, _affine_vjps(lambda g, out: g * mask))
+
+
+def _gate_mask(hidden_size: int) -> np.ndarray:
+    """True on the tanh block g of the gate order i, f, g, o."""
+    mask = np.zeros(4 * hidden_size, dtype=bool)
+    mask[2 * hidden_size:3 * hidden_size] = True
+    return mask
+
+
+def lstm_gates(x, h, w_ih, w_hh, b):
+    """LSTM gates [i, f, g, o] = [sigma, sigma, tanh, sigma](x W_ih + h W_hh + b) as one node.
+
+    dz = g * sigma (1 - sigma) on the sigmoid blocks and g * (1 - tanh^2) on the g block.
+    """
+    parents, z = _affine_parents(x, h, w_ih, w_hh, b)
+    xp = namespace(z)
+    is_tanh = _gate_mask(z.shape[-1] // 4)
+    out = xp.where(is_tanh, xp.tanh(z), ops.sigmoid(z))
+    return node(out, parents, _affine_vjps(lambda g, out: g * ops.where(is_tanh, 1.0 - out * out, out * (1.0 - out))))
+
+
+def _block(a, k: int, hidden: int):
+    return a[:, k * hidden:(k + 1) * hidden]
+
+
+def lstm_cell_state(gates, c):
+    """c' = f * c + i * g from gates [i, f, g, o];  d/dgates = [g' g, g' c, g' i, 0], d/dc = g' f."""
+    gates, c = _lift(gates), _lift(c, gates)
+    hidden = c.shape[-1]
+    a = gates.data
+    data = _block(a, 1, hidden) * c.data + _block(a, 0, hidden) * _block(a, 2, hidden)
+
+    def d_gates(g, out, gates, c):
+        i, f, gg = (_block(gates, k, hidden) for k in range(3))
+        return ops.concatenate([g * gg, g * c, g * i, g * 0.0], axis=1)
+
+    return node(data, (gates, c), (d_gates, lambda g, out, gates, c: g * _block(gates, 1, hidden)))
+
+
+def lstm_hidden(gates, c):
+    """h = o * tanh(c) from gates [i, f, g, o];  d/dgates = [0, 0, 0, g' tanh c], d/dc = g' o (1 - tanh^2 c)."""
+    gates, c = _lift(gates), _lift(c, gates)
+    hidden = c.shape[-1]
+    data = _block(gates.data, 3, hidden) * namespace(c.data).tanh(c.data)
+
+    def d_gates(g, out, gates, c):
+        zero = g * 0.0
+        return ops.concatenate([zero, zero, zero, g * ops.tanh(c)], axis=1)
+
+    def d_c(g, out, gates, c):
+        t = ops.tanh(c)
+        return g * _block(gates, 3, hidden) * (1.0 - t * t)
+
+    return node(data, (gates, c), (d_gates, d_c))
+
+
+# --------------------------------------------------------------------------------------------
+# Layers
+# --------------------------------------------------------------------------------------------
+def _to_array(value: Any) -> np.ndarray:
+    """A NumPy array from an array or a torch tensor (without importing torch)."""
+    if hasattr(value, "detach"):
+        value = value.detach().cpu().numpy()
+    return np.asarray(value)
+
+
+class _Recurrent(Module):
+    """Shared machinery: weights, input checks, the time loop, the PyTorch weight mapping."""
+
+    n_gates = 1
+
+    def __init__(self, input_size: int, hidden_size: int, return_sequences: bool, dtype: Any,
+                 rng: np.random.Generator | int | None):
+        if int(input_size) < 1 or int(hidden_size) < 1:
+            raise ValueError(f"{type(self).__name__} sizes must be positive integers, got "
+                             f"input_size={input_size}, hidden_size={hidden_size}")
+        self.input_size, self.hidden_size = int(input_size), int(hidden_size)
+        self.return_sequences = bool(return_sequences)
+        self.dtype = np.dtype(dtype)
+        rng = as_generator(rng)
+        # PyTorch's initialisation: every weight and bias U(-k, k), k = 1 / sqrt(hidden_size).
+        k = 1.0 / np.sqrt(self.hidden_size)
+        width = self.n_gates * self.hidden_size
+        self.weight_ih = Parameter(rng.uniform(-k, k, (self.input_size, width)).astype(self.dtype))
+        self.weight_hh = Parameter(rng.uniform(-k, k, (self.hidden_size, width)).astype(self.dtype))
+        self.bias = Parameter(rng.uniform(-k, k, width).astype(self.dtype))
+
+    # -- input handling ----------------------------------------------------------------------
+    def _steps(self, x):
+        """The inputs of each time step, x_t of shape (batch, features), t = 0 .. T-1."""
+        shape = tuple(_raw(x).shape)
+        if len(shape) != 3 or shape[2] != self.input_size:
+            raise ValueError(
+                f"{type(self).__name__} expects input of shape (batch, time, {self.input_size}) "
+                f"(batch, time, features), got shape {shape}; reshape a single sequence with x[None] "
+                "and a univariate series with x[..., None]"
+            )
+        if shape[1] < 1:
+            raise ValueError(f"{type(self).__name__} got a sequence of length 0 (shape {shape})")
+        if isinstance(x, Tensor) and x.requires_grad:
+            if x.dtype != self.dtype:
+                x = ops.astype(x, self.dtype)
+            xs = ops.transpose(x, (1, 0, 2))  # time first, so each step is one contiguous slice
+            return [xs[t] for t in range(shape[1])]
+        data = _raw(x)
+        if isinstance(data, np.ndarray):
+            if not np.all(np.isfinite(data)):
+                raise ValueError(f"{type(self).__name__} input contains NaN or inf; clean the data first")
+            data = np.ascontiguousarray(data.transpose(1, 0, 2), dtype=self.dtype)
+            return list(data)
+        xs = namespace(data).permute_dims(ops._cast(data, self.dtype), (1, 0, 2))
+        return [xs[t] for t in range(shape[1])]
+
+    def _zeros(self, batch: int, like):
+        if isinstance(_raw(like), np.ndarray):
+            return np.zeros((batch, self.hidden_size), dtype=self.dtype)
+        return namespace(_raw(like)).zeros((batch, self.hidden_size), dtype=_raw(like).dtype)
+
+    def _check_state(self, name: str, state, batch: int):
+        if tuple(_raw(state).shape) != (batch, self.hidden_size):
+            raise ValueError(f"{type(self).__name__} initial state {name} must have shape "
+                             f"(batch, hidden_size) = {(batch, self.hidden_size)}, got {tuple(_raw(state).shape)}")
+        return state
+
+    def _output(self, hs):
+        return ops.stack(hs, axis=1) if self.return_sequences else hs[-1]
+
+    def forward(self, x, state=None):
+        """Run over the sequence; returns (batch, time, hidden) or, without return_sequences, (batch, hidden)."""
+        return self.forward_with_state(x, state)[0]
+
+    # -- configuration and PyTorch weights ---------------------------------------------------
+    def config(self) -> dict:
+        """Constructor arguments as a JSON-able dict (weights are saved separately)."""
+        return {"input_size": self.input_size, "hidden_size": self.hidden_size,
+                "return_sequences": self.return_sequences, "dtype": self.dtype.name}
+
+    def torch_state_dict(self) -> dict[str, np.ndarray]:
+        """Weights in PyTorch's layout (``nn.RNN``/``nn.LSTM`` with one layer), as NumPy arrays.
+
+        Load into torch with ``module.load_state_dict({k: torch.from_numpy(v) for k, v in d.items()})``.
+        """
+        return {
+            "weight_ih_l0": np.ascontiguousarray(self.weight_ih.numpy().T),
+            "weight_hh_l0": np.ascontiguousarray(self.weight_hh.numpy().T),
+            "bias_ih_l0": self.bias.numpy().copy(),
+            "bias_hh_l0": np.zeros_like(self.bias.numpy()),
+        }
+
+    def load_torch_state_dict(self, state: dict) -> None:
+        """Copy weights from PyTorch's layout (tensors or arrays); the two biases are summed."""
+        names = ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")
+        missing = [n for n in names if n not in state]
+        if missing:
+            raise KeyError(f"torch state dict lacks {missing}; pass the state_dict() of a one-layer "
+                           f"nn.{type(self).__name__} (bias=True)")
+        self.load_state_dict({
+            "weight_ih": _to_array(state["weight_ih_l0"]).T,
+            "weight_hh": _to_array(state["weight_hh_l0"]).T,
+            "bias": _to_array(state["bias_ih_l0"]) + _to_array(state["bias_hh_l0"]),
+        })
+
+    def extra_repr(self) -> str:
+        return f"{self.input_size} -> {self.hidden_size}, return_sequences={self.return_sequences}"
+
+
+class RNN(_Recurrent):
+    """Elman recurrent layer: h_t = f(x_t W_ih + h_{t-1} W_hh + b), h_0 = 0 unless given.
+
+    Parameters
+    ----------
+    input_size, hidden_size : int
+        Features per time step, and size of the hidden state.
+    nonlinearity : {'tanh', 'relu'}
+        The activation f.
+    return_sequences : bool
+        Return every hidden state, shape (batch, time, hidden), or only the last, (batch, hidden).
+    dtype : dtype
+        float32 (default) or float64.
+    rng : Generator, int or None
+        Source of the initial weights, U(-k, k) with k = 1/sqrt(hidden_size) as in PyTorch.
+
+    Notes
+    -----
+    Input: (batch, time, input_size). ``forward(x, state)`` takes an optional h_0 of shape
+    (batch, hidden); ``forward_with_state`` also returns the last hidden state.
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, nonlinearity: str = "tanh",
+                 return_sequences: bool = True, dtype: Any = np.float32,
+                 rng: np.random.Generator | int | None = None):
+        if nonlinearity not in _NONLINEARITIES:
+            raise ValueError(f"unknown nonlinearity {nonlinearity!r}; choose one of {list(_NONLINEARITIES)}")
+        self.nonlinearity = nonlinearity
+        super().__init__(input_size, hidden_size, return_sequences, dtype, rng)
+
+    def forward_with_state(self, x, state=None):
+        """(output, h_T): the layer's output and the last hidden state."""
+        steps = self._steps(x)
+        batch = _raw(x).shape[0]
+        h = self._zeros(batch, steps[0]) if state is None else self._check_state("h0", state, batch)
+        hs = []
+        for x_t in steps:
+            h = elman_cell(x_t, h, self.weight_ih, self.weight_hh, self.bias, self.nonlinearity)
+            hs.append(h)
+        return self._output(hs), h
+
+    def config(self) -> dict:
+        return {**super().config(), "nonlinearity": self.nonlinearity}
+
+    def extra_repr(self) -> str:
+        return f"{super().extra_repr()}, nonlinearity={self.nonlinearity}"
+
+
+class LSTM(_Recurrent):
+    """Long short-term memory layer (Hochreiter & Schmidhuber 1997; forget gate: Gers et al. 2000).
+
+    [i, f, g, o] = [sigma, sigma, tanh, sigma](x_t W_ih + h_{t-1} W_hh + b),
+    c_t = f * c_{t-1} + i * g,  h_t = o * tanh(c_t),  h_0 = c_0 = 0 unless given.
+
+    Parameters
+    ----------
+    input_size, hidden_size : int
+        Features per time step, and size of the hidden and cell states.
+    return_sequences : bool
+        Return every h_t, shape (batch, time, hidden), or only the last, (batch, hidden).
+    dtype : dtype
+        float32 (default) or float64.
+    rng : Generator, int or None
+        Source of the initial weights, U(-k, k) with k = 1/sqrt(hidden_size) as in PyTorch.
+
+    Notes
+    -----
+    ``weight_ih`` (input, 4 hidden), ``weight_hh`` (hidden, 4 hidden) and ``bias`` (4 hidden,) hold
+    the gate blocks in PyTorch's order i, f, g, o. ``forward(x, state)`` takes an optional
+    (h_0, c_0); ``forward_with_state`` also returns the last (h_T, c_T).
+    """
+
+    n_gates = 4
+
+    def __init__(self, input_size: int, hidden_size: int, return_sequences: bool = True,
+                 dtype: Any = np.float32, rng: np.random.Generator | int | None = None):
+        super().__init__(input_size, hidden_size, return_sequences, dtype, rng)
+
+    def forward_with_state(self, x, state=None):
+        """(output, (h_T, c_T)): the layer's output and the last hidden and cell states."""
+        steps = self._steps(x)
+        batch = _raw(x).shape[0]
+        if state is None:
+            h = c = self._zeros(batch, steps[0])
+        else:
+            if not isinstance(state, (tuple, list)) or len(state) != 2:
+                raise ValueError("LSTM state must be a pair (h0, c0), each of shape (batch, hidden_size)")
+            h, c = (self._check_state(n, s, batch) for n, s in zip(("h0", "c0"), state))
+        hs = []
+        for x_t in steps:
+            gates = lstm_gates(x_t, h, self.weight_ih, self.weight_hh, self.bias)
+            c = lstm_cell_state(gates, c)
+            h = lstm_hidden(gates, c)
+            hs.append(h)
+        return self._output(hs), (h, c)
