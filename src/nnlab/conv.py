@@ -1,0 +1,434 @@
+"""Convolution and pooling on NCHW images, each primitive with its VJPs beside it.
+
+Images are (batch N, channels C, height H, width W); convolution weights are
+(out channels O, in channels C, kh, kw), as in PyTorch. Like every deep-learning library,
+"convolution" here is cross-correlation:
+
+    y[n, o, i, j] = b[o] + sum_{c, p, q} w[o, c, p, q] * xpad[n, c, i*sh + p, j*sw + q].
+
+It runs as im2col + one matrix product: the (C*kh*kw, Ho*Wo) patch matrix of each image is
+gathered through a strided view (no Python loop over pixels or samples), and
+``y_n = W_mat @ cols_n`` with ``W_mat`` of shape (O, C*kh*kw).
+
+The convolution is bilinear in (x, w), so its three VJPs form a closed family:
+
+* ``conv2d(x, w)``                  y      (forward)
+* ``conv2d_input_grad(g, w)``       dL/dx = "transposed convolution" of g, col2im(W_mat^T g)
+* ``conv2d_weight_grad(x, g)``      dL/dw = sum_n g_n cols_n^T
+
+and the VJPs of each one are written with the other two, so gradients of any order work.
+Pooling follows the same pattern: ``max_pool2d`` selects one entry per window (the argmax),
+its VJP scatters g back to that entry, and the VJP of the scatter is the selection again;
+``avg_pool2d`` and its VJP (spreading g / (kh kw) over each window) are each other's adjoints.
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from nnlab import ops
+from nnlab.ops import _lift, _raw, node
+from nnlab.tensor import Tensor
+
+__all__ = [
+    "conv2d", "conv2d_input_grad", "conv2d_weight_grad", "max_pool2d", "avg_pool2d", "nhwc_to_nchw",
+    "nchw_to_nhwc", "conv_output_shape", "resolve_padding",
+]
+
+Pads = tuple  # (top, bottom, left, right)
+
+
+# --------------------------------------------------------------------------------------------
+# Arguments: sizes, strides and paddings
+# --------------------------------------------------------------------------------------------
+def _pair(value: Any, name: str) -> tuple[int, int]:
+    """(v, v) for an int, the pair itself for a pair of positive ints."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        pair = (int(value), int(value))
+    elif isinstance(value, (tuple, list)) and len(value) == 2 and all(
+            isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value):
+        pair = (int(value[0]), int(value[1]))
+    else:
+        raise ValueError(f"{name} must be an int or a pair of ints, got {value!r}")
+    if min(pair) < 1:
+        raise ValueError(f"{name} must be positive, got {value!r}")
+    return pair
+
+
+def resolve_padding(padding: Any, input_hw: Sequence[int], kernel_hw: Sequence[int],
+                    stride_hw: Sequence[int]) -> Pads:
+    """Padding as (top, bottom, left, right).
+
+    ``'valid'`` is no padding. ``'same'`` gives ``ceil(H / stride)`` outputs, padding
+    ``max((out - 1) * stride + k - H, 0)`` in total, the smaller half on top/left (as TensorFlow,
+    and PyTorch for stride 1). An int pads all sides, a pair (ph, pw) pads each axis
+    symmetrically, and a 4-tuple is used as it is.
+    """
+    if isinstance(padding, str):
+        if padding == "valid":
+            return (0, 0, 0, 0)
+        if padding == "same":
+            pads = []
+            for size, k, s in zip(input_hw, kernel_hw, stride_hw):
+                out = -(-size // s)
+                total = max((out - 1) * s + k - size, 0)
+                pads += [total // 2, total - total // 2]
+            return tuple(pads)
+        raise ValueError(f"padding must be 'same', 'valid', an int or a pair of ints, got {padding!r}")
+    if isinstance(padding, (tuple, list)) and len(padding) == 4:
+        pads = tuple(int(p) for p in padding)
+    elif isinstance(padding, (int, np.integer)) and not isinstance(padding, bool):
+        pads = (int(padding),) * 4
+    elif isinstance(padding, (tuple, list)) and len(padding) == 2:
+        pads = (int(padding[0]), int(padding[0]), int(padding[1]), int(padding[1]))
+    else:
+        raise ValueError(f"padding must be 'same', 'valid', an int or a pair of ints, got {padding!r}")
+    if min(pads) < 0:
+        raise ValueError(f"padding must be non-negative, got {padding!r}")
+    return pads
+
+
+def conv_output_shape(input_hw: Sequence[int], kernel_size: Any, stride: Any = 1, padding: Any = 0) -> tuple[int, int]:
+    """(Ho, Wo) = floor((H + pads - k) / s) + 1 per axis."""
+    k, s = _pair(kernel_size, "kernel_size"), _pair(stride, "stride")
+    pt, pb, pl, pr = resolve_padding(padding, input_hw, k, s)
+    return ((input_hw[0] + pt + pb - k[0]) // s[0] + 1, (input_hw[1] + pl + pr - k[1]) // s[1] + 1)
+
+
+def _check_image(x, name: str = "x") -> None:
+    shape = tuple(_raw(x).shape)
+    if len(shape) != 4:
+        hint = ""
+        if len(shape) == 2:
+            hint = ("; flat rows (n, features) must be reshaped to images first, e.g. "
+                    "x.reshape(n, 1, 8, 8) for the digits or a Reshape((1, 8, 8)) layer")
+        elif len(shape) == 3:
+            hint = "; a single image needs a batch axis: x[None]"
+        raise ValueError(f"{name} must be a batch of images of shape (N, C, H, W), got shape {shape}{hint}")
+
+
+def _output_hw(hw, k, s, pads) -> tuple[int, int]:
+    ho = (hw[0] + pads[0] + pads[1] - k[0]) // s[0] + 1
+    wo = (hw[1] + pads[2] + pads[3] - k[1]) // s[1] + 1
+    if ho < 1 or wo < 1:
+        raise ValueError(
+            f"the window {k} does not fit the input of size {tuple(hw)} with padding {pads}: "
+            "use a smaller kernel, more padding (e.g. padding='same') or a larger image"
+        )
+    return ho, wo
+
+
+# --------------------------------------------------------------------------------------------
+# im2col / col2im: the only places that know about strides in memory
+# --------------------------------------------------------------------------------------------
+def _pad(x: np.ndarray, pads: Pads, value: float = 0.0) -> np.ndarray:
+    if not any(pads):
+        return x
+    pt, pb, pl, pr = pads
+    n, c, h, w = x.shape
+    out = np.full((n, c, h + pt + pb, w + pl + pr), value, dtype=x.dtype)
+    out[:, :, pt:pt + h, pl:pl + w] = x
+    return out
+
+
+def _crop(xp: np.ndarray, pads: Pads, hw) -> np.ndarray:
+    if not any(pads) and tuple(xp.shape[2:]) == tuple(hw):
+        return xp
+    return xp[:, :, pads[0]:pads[0] + hw[0], pads[2]:pads[2] + hw[1]]
+
+
+def _window_view(xp: np.ndarray, k, s, out_hw, order: str) -> np.ndarray:
+    """A read-only strided view of all windows: 'patch' order (N, C, kh, kw, Ho, Wo), 'pool' (N, C, Ho, Wo, kh, kw)."""
+    sn, sc, sh, sw = xp.strides
+    n, c = xp.shape[:2]
+    if order == "patch":
+        shape = (n, c, k[0], k[1], out_hw[0], out_hw[1])
+        strides = (sn, sc, sh, sw, sh * s[0], sw * s[1])
+    else:
+        shape = (n, c, out_hw[0], out_hw[1], k[0], k[1])
+        strides = (sn, sc, sh * s[0], sw * s[1], sh, sw)
+    return as_strided(xp, shape, strides, writeable=False)
+
+
+def _im2col(x: np.ndarray, k, s, pads) -> tuple[np.ndarray, tuple[int, int]]:
+    """Patch matrices cols[n] of shape (C*kh*kw, Ho*Wo): column (i, j) is the window under output (i, j)."""
+    out_hw = _output_hw(x.shape[2:], k, s, pads)
+    view = _window_view(_pad(x, pads), k, s, out_hw, "patch")
+    n, c = x.shape[:2]
+    return view.reshape(n, c * k[0] * k[1], out_hw[0] * out_hw[1]), out_hw
+
+
+def _col2im(cols: np.ndarray, x_shape, k, s, pads) -> np.ndarray:
+    """Adjoint of im2col: add every patch entry back to the pixel it came from (a loop over kh*kw only)."""
+    n, c, h, w = x_shape
+    out_hw = _output_hw((h, w), k, s, pads)
+    cols = cols.reshape(n, c, k[0], k[1], out_hw[0], out_hw[1])
+    xp = np.zeros((n, c, h + pads[0] + pads[1], w + pads[2] + pads[3]), dtype=cols.dtype)
+    hi, wi = s[0] * (out_hw[0] - 1) + 1, s[1] * (out_hw[1] - 1) + 1
+    for p in range(k[0]):
+        for q in range(k[1]):
+            xp[:, :, p:p + hi:s[0], q:q + wi:s[1]] += cols[:, :, p, q]
+    return _crop(xp, pads, (h, w))
+
+
+# --------------------------------------------------------------------------------------------
+# Convolution: forward and the two VJPs, on arrays
+# --------------------------------------------------------------------------------------------
+def _conv_raw(x, w, s, pads, cols=None):
+    if cols is None:
+        cols, out_hw = _im2col(x, w.shape[2:], s, pads)
+    else:
+        out_hw = _output_hw(x.shape[2:], w.shape[2:], s, pads)
+    y = np.matmul(w.reshape(w.shape[0], -1), cols)
+    return y.reshape(x.shape[0], w.shape[0], *out_hw)
+
+
+def _input_grad_raw(g, w, input_hw, s, pads):
+    n = g.shape[0]
+    cols = np.matmul(w.reshape(w.shape[0], -1).T, g.reshape(n, g.shape[1], -1))
+    return _col2im(cols, (n, w.shape[1], *input_hw), w.shape[2:], s, pads)
+
+
+def _weight_grad_from_cols(g, cols, weight_shape):
+    n, o = g.shape[:2]
+    g = g.reshape(n, o, -1)
+    if n == 1:
+        dw = g[0] @ cols[0].T
+    else:
+        dw = np.matmul(g, cols.transpose(0, 2, 1)).sum(axis=0)
+    return dw.reshape(weight_shape)
+
+
+def _weight_grad_raw(x, g, k, s, pads):
+    cols, _ = _im2col(x, k, s, pads)
+    return _weight_grad_from_cols(g, cols, (g.shape[1], x.shape[1], *k))
+
+
+def _check_floating(x, name):
+    if not np.issubdtype(np.asarray(_raw(x)).dtype, np.floating):
+        raise TypeError(f"{name} must hold floating-point numbers, got dtype {_raw(x).dtype}; "
+                        "convert it, e.g. x.astype(np.float32)")
+
+
+def conv2d(x, weight, bias=None, stride: Any = 1, padding: Any = 0):
+    """2-D convolution (cross-correlation) of NCHW images, as one fused node.
+
+    Parameters
+    ----------
+    x : Tensor or ndarray, shape (N, C, H, W)
+    weight : Tensor or ndarray, shape (O, C, kh, kw)
+    bias : Tensor or ndarray, shape (O,), optional
+    stride : int or (sh, sw)
+    padding : 'same', 'valid', int, (ph, pw) or (top, bottom, left, right)
+
+    Returns
+    -------
+    shape (N, O, Ho, Wo) with Ho = floor((H + pad_h - kh) / sh) + 1.
+
+    y = b + W * x;  dL/dx = conv2d_input_grad(g, W),  dL/dW = conv2d_weight_grad(x, g),
+    dL/db = sum of g over (N, Ho, Wo).
+    """
+    _check_image(x, "conv2d input")
+    xr, wr = _raw(x), _raw(weight)
+    if wr.ndim != 4:
+        raise ValueError(f"conv2d weight must have shape (out_channels, in_channels, kh, kw), got {tuple(wr.shape)}")
+    if xr.shape[1] != wr.shape[1]:
+        raise ValueError(
+            f"conv2d: the input has {xr.shape[1]} channels (shape {tuple(xr.shape)}) but the weight expects "
+            f"{wr.shape[1]} (shape {tuple(wr.shape)}); images must be NCHW (use nhwc_to_nchw for NHWC data)"
+        )
+    if bias is not None and tuple(_raw(bias).shape) != (wr.shape[0],):
+        raise ValueError(f"conv2d bias must have shape ({wr.shape[0]},), got {tuple(_raw(bias).shape)}")
+    _check_floating(x, "conv2d input")
+    k, s = tuple(wr.shape[2:]), _pair(stride, "stride")
+    pads = resolve_padding(padding, xr.shape[2:], k, s)
+    xr = xr.astype(wr.dtype, copy=False) if xr.dtype != wr.dtype else xr
+    cols, _ = _im2col(xr, k, s, pads)
+    y = _conv_raw(xr, wr, s, pads, cols)
+    if bias is not None:
+        y += _raw(bias).reshape(1, -1, 1, 1)
+    if not (isinstance(x, Tensor) or isinstance(weight, Tensor) or isinstance(bias, Tensor)):
+        return y
+    x, weight = _lift(x), _lift(weight)
+    input_hw = tuple(xr.shape[2:])
+    if not weight.requires_grad:
+        cols = None  # not needed by any VJP: do not keep it alive with the graph
+
+    def vjp_x(g, out, x, w, *b):
+        return conv2d_input_grad(g, w, input_hw, s, pads)
+
+    def vjp_w(g, out, x, w, *b):
+        if isinstance(g, Tensor) or cols is None:
+            return conv2d_weight_grad(x, g, k, s, pads)
+        return _weight_grad_from_cols(g, cols, tuple(w.shape))  # first order: reuse the forward's patches
+
+    def vjp_b(g, out, x, w, b):
+        return ops.sum(g, axis=(0, 2, 3))
+
+    if bias is None:
+        return node(y, (x, weight), (vjp_x, vjp_w))
+    return node(y, (x, weight, _lift(bias)), (vjp_x, vjp_w, vjp_b))
+
+
+def conv2d_input_grad(g, weight, input_size: Sequence[int], stride: Any = 1, padding: Any = 0):
+    """dL/dx of ``conv2d``: the transposed convolution col2im(W_mat^T g), g of shape (N, O, Ho, Wo).
+
+    ``input_size`` is (H, W) of x (with strides > 1 it is not determined by g). Linear in g and
+    in W;  VJP w.r.t. g: conv2d(gg, W);  w.r.t. W: conv2d_weight_grad(gg, g).
+    """
+    k, s = tuple(_raw(weight).shape[2:]), _pair(stride, "stride")
+    input_hw = (int(input_size[0]), int(input_size[1]))
+    pads = resolve_padding(padding, input_hw, k, s)
+    data = _input_grad_raw(_raw(g), _raw(weight), input_hw, s, pads)
+    if not (isinstance(g, Tensor) or isinstance(weight, Tensor)):
+        return data
+    g, weight = _lift(g), _lift(weight)
+    return node(data, (g, weight), (
+        lambda gg, out, g, w: conv2d(gg, w, None, s, pads),
+        lambda gg, out, g, w: conv2d_weight_grad(gg, g, k, s, pads),
+    ))
+
+
+def conv2d_weight_grad(x, g, kernel_size: Any, stride: Any = 1, padding: Any = 0):
+    """dL/dW of ``conv2d``: sum_n g_n cols(x_n)^T, of shape (O, C, kh, kw).
+
+    Linear in x and in g;  VJP w.r.t. x: conv2d_input_grad(g, gw);  w.r.t. g: conv2d(x, gw).
+    """
+    k, s = _pair(kernel_size, "kernel_size"), _pair(stride, "stride")
+    xr = _raw(x)
+    pads = resolve_padding(padding, xr.shape[2:], k, s)
+    data = _weight_grad_raw(xr, _raw(g), k, s, pads)
+    if not (isinstance(x, Tensor) or isinstance(g, Tensor)):
+        return data
+    x, g = _lift(x), _lift(g)
+    input_hw = tuple(xr.shape[2:])
+    return node(data, (x, g), (
+        lambda gw, out, x, g: conv2d_input_grad(g, gw, input_hw, s, pads),
+        lambda gw, out, x, g: conv2d(x, gw, None, s, pads),
+    ))
+
+
+# --------------------------------------------------------------------------------------------
+# Pooling
+# --------------------------------------------------------------------------------------------
+def _pool_args(x, kernel_size, stride, padding):
+    _check_image(x, "pooling input")
+    k = _pair(kernel_size, "kernel_size")
+    s = k if stride is None else _pair(stride, "stride")
+    if not isinstance(padding, (int, np.integer)) or isinstance(padding, bool) or padding < 0:
+        raise ValueError(f"pooling padding must be a non-negative int, got {padding!r}")
+    if 2 * padding > min(k):
+        raise ValueError(f"pooling padding ({padding}) must be at most half the kernel size {k}")
+    pads = (int(padding),) * 4
+    out_hw = _output_hw(_raw(x).shape[2:], k, s, pads)
+    return k, s, pads, out_hw
+
+
+def _windows(x: np.ndarray, k, s, pads, out_hw, fill: float) -> np.ndarray:
+    """Contiguous (N, C, Ho, Wo, kh*kw): the entries of each pooling window."""
+    n, c = x.shape[:2]
+    view = _window_view(_pad(x, pads, fill), k, s, out_hw, "pool")
+    return view.reshape(n, c, out_hw[0], out_hw[1], k[0] * k[1])
+
+
+def _unwindow(w: np.ndarray, x_shape, k, s, pads) -> np.ndarray:
+    """Adjoint of ``_windows`` (with fill 0): add each window entry back to its pixel."""
+    n, c, h, wd = x_shape
+    ho, wo = w.shape[2:4]
+    w = w.reshape(n, c, ho, wo, k[0], k[1])
+    if s == k:  # non-overlapping windows tile the image: a transpose places them
+        xp = np.zeros((n, c, h + pads[0] + pads[1], wd + pads[2] + pads[3]), dtype=w.dtype)
+        xp[:, :, :ho * k[0], :wo * k[1]] = w.transpose(0, 1, 2, 4, 3, 5).reshape(n, c, ho * k[0], wo * k[1])
+        return _crop(xp, pads, (h, wd))
+    return _col2im(w.transpose(0, 1, 4, 5, 2, 3), x_shape, k, s, pads)
+
+
+def _max_select(x, onehot, k, s, pads):
+    """y = x at the chosen entry of each window (a linear map of x);  VJP: _max_scatter(g)."""
+    out_hw = onehot.shape[2:4]
+    xr = _raw(x)
+    data = np.where(onehot, _windows(xr, k, s, pads, out_hw, 0.0), np.zeros((), xr.dtype)).sum(axis=-1)
+    if not isinstance(x, Tensor):
+        return data
+    return node(data, (x,), (lambda g, out, x: _max_scatter(g, onehot, tuple(x.shape), k, s, pads),))
+
+
+def _max_scatter(g, onehot, x_shape, k, s, pads):
+    """dx = g placed at the chosen entry of each window, zero elsewhere;  VJP: _max_select(gg)."""
+    gr = _raw(g)
+    data = _unwindow(np.where(onehot, gr[..., None], np.zeros((), gr.dtype)), x_shape, k, s, pads)
+    if not isinstance(g, Tensor):
+        return data
+    return node(data, (g,), (lambda gg, out, g: _max_select(gg, onehot, k, s, pads),))
+
+
+def max_pool2d(x, kernel_size: Any, stride: Any = None, padding: int = 0):
+    """Maximum over each kh x kw window (stride defaults to the kernel size; padding counts as -inf).
+
+    y[n, c, i, j] = max_{p, q} x[n, c, i*sh + p, j*sw + q];  the gradient goes to the (first)
+    maximal entry of each window, as in PyTorch.
+    """
+    k, s, pads, out_hw = _pool_args(x, kernel_size, stride, padding)
+    xr = _raw(x)
+    if not isinstance(x, Tensor) or not x.requires_grad:
+        if s == k and not any(pads):  # the fast path: a reshape, no copy
+            n, c = xr.shape[:2]
+            tiles = xr[:, :, :out_hw[0] * k[0], :out_hw[1] * k[1]].reshape(n, c, out_hw[0], k[0], out_hw[1], k[1])
+            data = tiles.max(axis=(3, 5))
+        else:
+            data = _windows(xr, k, s, pads, out_hw, -np.inf).max(axis=-1)
+        return Tensor(data) if isinstance(x, Tensor) else data
+    windows = _windows(xr, k, s, pads, out_hw, -np.inf)
+    choice = windows.argmax(axis=-1)
+    onehot = choice[..., None] == np.arange(windows.shape[-1], dtype=choice.dtype)
+    data = np.take_along_axis(windows, choice[..., None], axis=-1)[..., 0]
+    return node(data, (x,), (lambda g, out, x: _max_scatter(g, onehot, tuple(x.shape), k, s, pads),))
+
+
+def _avg_spread(g, x_shape, k, s, pads):
+    """dx of avg_pool2d: g / (kh kw) added to every entry of its window;  VJP: avg_pool2d(gg)."""
+    gr = _raw(g)
+    share = gr / (k[0] * k[1])
+    data = _unwindow(np.broadcast_to(share[..., None], (*gr.shape, k[0] * k[1])), x_shape, k, s, pads)
+    if not isinstance(g, Tensor):
+        return data
+    return node(data, (g,), (lambda gg, out, g: avg_pool2d(gg, k, s, pads[0]),))
+
+
+def avg_pool2d(x, kernel_size: Any, stride: Any = None, padding: int = 0):
+    """Mean over each kh x kw window (stride defaults to the kernel size; zero padding is counted).
+
+    y[n, c, i, j] = (1 / (kh kw)) sum_{p, q} x[n, c, i*sh + p, j*sw + q];  VJP: spread g / (kh kw)
+    back over each window.
+    """
+    k, s, pads, out_hw = _pool_args(x, kernel_size, stride, padding)
+    xr = _raw(x)
+    n, c = xr.shape[:2]
+    if s == k and not any(pads):
+        tiles = xr[:, :, :out_hw[0] * k[0], :out_hw[1] * k[1]].reshape(n, c, out_hw[0], k[0], out_hw[1], k[1])
+        data = tiles.mean(axis=(3, 5))
+    else:
+        data = _windows(xr, k, s, pads, out_hw, 0.0).mean(axis=-1)
+    data = data.astype(xr.dtype, copy=False)
+    if not isinstance(x, Tensor):
+        return data
+    return node(data, (x,), (lambda g, out, x: _avg_spread(g, tuple(x.shape), k, s, pads),))
+
+
+# --------------------------------------------------------------------------------------------
+# Layout helpers
+# --------------------------------------------------------------------------------------------
+def nhwc_to_nchw(x):
+    """(N, H, W, C) images, as TensorFlow/Keras and the lecture store them, to nnlab's (N, C, H, W)."""
+    if len(_raw(x).shape) != 4:
+        raise ValueError(f"nhwc_to_nchw expects (N, H, W, C) images, got shape {tuple(_raw(x).shape)}")
+    return ops.transpose(x, (0, 3, 1, 2))
+
+
+def nchw_to_nhwc(x):
+    """(N, C, H, W) to (N, H, W, C)."""
+    if len(_raw(x).shape) != 4:
+        raise ValueError(f"nchw_to_nhwc expects (N, C, H, W) images, got shape {tuple(_raw(x).shape)}")
+    return ops.transpose(x, (0, 2, 3, 1))
