@@ -1,0 +1,16 @@
+"""Data sets, splitting, scaling, minibatches and the MNIST IDX reader."""
+from nnlab.data.batching import iterate_minibatches, n_batches
+from nnlab.data.datasets import (
+    franke_function, load_breast_cancer, load_digits, make_franke, make_runge, runge_function,
+)
+from nnlab.data.mnist import load_fashion_mnist, load_mnist, read_idx, write_idx
+from nnlab.data.preprocessing import MinMaxScaler, StandardScaler, one_hot, train_test_split
+from nnlab.data.validation import check_array, check_finite, check_X_y
+
+__all__ = [
+    "iterate_minibatches", "n_batches",
+    "load_digits", "load_breast_cancer", "franke_function", "make_franke", "runge_function", "make_runge",
+    "load_mnist", "load_fashion_mnist", "read_idx", "write_idx",
+    "train_test_split", "one_hot", "StandardScaler", "MinMaxScaler",
+    "check_finite", "check_array", "check_X_y",
+]

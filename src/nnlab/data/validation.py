@@ -1,0 +1,74 @@
+"""Input checks shared by the data utilities (and usable by the training loop)."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = ["check_finite", "check_X_y", "check_array"]
+
+
+def check_finite(X: Any, name: str = "X") -> None:
+    """Raise ``ValueError`` if the floating array ``X`` holds NaN or infinity.
+
+    The message names the argument, how many bad values there are and where the first one is.
+    Integer, boolean and non-numeric arrays cannot hold NaN and pass unchecked.
+    """
+    a = np.asarray(X)
+    if a.dtype.kind not in "fc":
+        return
+    if np.isfinite(a).all():  # fast path: one pass, no index arrays
+        return
+    bad = ~np.isfinite(a)
+    first = tuple(int(i) for i in np.argwhere(bad)[0])
+    n_nan, n_inf = int(np.isnan(a).sum()), int(np.isinf(a).sum())
+    raise ValueError(
+        f"{name} contains {n_nan} NaN and {n_inf} infinite value(s) (first at index {first}); "
+        f"remove or impute them (e.g. np.nan_to_num) before using {name}"
+    )
+
+
+def check_array(X: Any, name: str = "X", ndim: int | tuple[int, ...] | None = 2,
+                dtype: Any = None, finite: bool = True) -> np.ndarray:
+    """``X`` as a NumPy array, checked for dimension, numeric dtype and finiteness.
+
+    Parameters
+    ----------
+    X : array_like
+    name : str
+        Used in error messages.
+    ndim : int, tuple of int or None
+        Allowed number of dimensions (None: any).
+    dtype : dtype, optional
+        Convert to this dtype (no copy when it already has it).
+    finite : bool
+        Reject NaN and infinity.
+    """
+    try:
+        a = np.asarray(X, dtype=dtype)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} could not be converted to a numeric array: {exc}") from None
+    if a.dtype.kind not in "biufc":
+        raise ValueError(f"{name} must be numeric, got an array of dtype {a.dtype}; convert it with np.asarray(..., float)")
+    allowed = (ndim,) if isinstance(ndim, int) else ndim
+    if allowed is not None and a.ndim not in allowed:
+        hint = " (use X.reshape(-1, 1) for a single feature)" if a.ndim == 1 and 2 in allowed else ""
+        raise ValueError(f"{name} must have {' or '.join(map(str, allowed))} dimension(s), "
+                         f"got shape {a.shape}{hint}")
+    if finite:
+        check_finite(a, name)
+    return a
+
+
+def check_X_y(X: Any, y: Any, X_ndim: int | tuple[int, ...] | None = 2, dtype: Any = None,
+              finite: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """``(X, y)`` as arrays with the same number of rows, X of ``X_ndim`` dimensions, both finite.
+
+    ``y`` may be 1-D (labels or a single target) or 2-D (one-hot rows or several targets).
+    """
+    X = check_array(X, "X", ndim=X_ndim, dtype=dtype, finite=finite)
+    y = check_array(y, "y", ndim=(1, 2), finite=finite)
+    if X.shape[0] != y.shape[0]:
+        raise ValueError(f"X and y must have the same number of rows, got X with {X.shape[0]} and y with "
+                         f"{y.shape[0]}")
+    return X, y
