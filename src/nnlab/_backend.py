@@ -30,6 +30,13 @@ def asarray(data: Any, dtype: Any = None):
     return xp.asarray(data, dtype=dtype) if dtype is not None else data
 
 
+def astype(array: Any, dtype: Any):
+    """``array`` converted to ``dtype`` in its own library."""
+    if isinstance(array, np.ndarray):
+        return array.astype(dtype)
+    return namespace(array).astype(array, dtype)
+
+
 def is_floating(array: Any) -> bool:
     if isinstance(array, np.ndarray):
         return np.issubdtype(array.dtype, np.floating)

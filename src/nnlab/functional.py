@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from nnlab import ops
-from nnlab._backend import namespace
+from nnlab._backend import asarray, namespace
 from nnlab.ops import _cast, _lift, _raw, node
 from nnlab.tensor import Tensor
 
@@ -49,13 +49,24 @@ def _check_same_shape(name: str, prediction, target) -> None:
         )
 
 
+def _target_like(target, prediction) -> Tensor:
+    """The target as a Tensor of the prediction's dtype: float64 labels keep a float32 loss float32."""
+    dtype = _raw(prediction).dtype
+    if isinstance(target, Tensor):
+        return target if target.dtype == dtype else ops.astype(target, dtype)
+    array = target if hasattr(target, "dtype") and hasattr(target, "shape") else asarray(target)
+    return Tensor(array if array.dtype == dtype else _cast(array, dtype))
+
+
 def mse_loss(prediction, target, reduction: str = "mean"):
     """Mean squared error, mean over all elements of (y - t)^2;  d/dy = 2 (y - t) / N."""
     _check_reduction(reduction)
     _check_same_shape("mse_loss", prediction, target)
-    if reduction == "none" or not isinstance(prediction, Tensor):
-        return _reduce((prediction - target) ** 2, reduction)
-    y, t = _lift(prediction), _lift(target, prediction)
+    if not isinstance(prediction, Tensor):
+        return _reduce((prediction - _raw(target)) ** 2, reduction)
+    y, t = prediction, _target_like(target, prediction)
+    if reduction == "none":
+        return (y - t) ** 2
     xp = namespace(y.data)
     diff = y.data - t.data
     scale = 2.0 / (diff.size if reduction == "mean" else 1)
@@ -73,7 +84,7 @@ def binary_cross_entropy_with_logits(logits, target, reduction: str = "mean"):
     """
     _check_reduction(reduction)
     _check_same_shape("binary_cross_entropy_with_logits", logits, target)
-    z, t = _lift(logits), _lift(target, logits)
+    z, t = _lift(logits), _target_like(target, logits)
     if reduction == "none" or not z.requires_grad:
         result = _reduce(ops.softplus(z) - t * z, reduction)
         return result if isinstance(logits, Tensor) else result.data
@@ -91,6 +102,7 @@ def binary_cross_entropy(probability, target, reduction: str = "mean", eps: floa
     _check_reduction(reduction)
     _check_same_shape("binary_cross_entropy", probability, target)
     p = ops.clip(probability, eps, 1.0 - eps)
+    target = _target_like(target, probability) if isinstance(probability, Tensor) else target
     return _reduce(-(target * ops.log(p) + (1.0 - target) * ops.log(1.0 - p)), reduction)
 
 
@@ -134,12 +146,11 @@ def cross_entropy(logits, target, reduction: str = "mean"):
     _check_reduction(reduction)
     if _raw(logits).ndim != 2:
         raise ValueError(f"cross_entropy expects logits of shape (n, classes), got {tuple(_raw(logits).shape)}")
-    t = _as_target_matrix(target, logits)
     z = _lift(logits)
+    t = _target_like(_as_target_matrix(target, logits), z)
     if reduction == "none" or not z.requires_grad:
         result = _reduce(-ops.sum(t * ops.log_softmax(z, axis=1), axis=1), reduction)
         return result if isinstance(logits, Tensor) else result.data
-    t = _lift(t, z)
     xp = namespace(z.data)
     log_p = ops.log_softmax(z.data, axis=1)
     scale = 1.0 / (z.shape[0] if reduction == "mean" else 1)
@@ -154,6 +165,7 @@ def nll_loss(log_probabilities, target, reduction: str = "mean"):
     """Negative log-likelihood -sum_c t_c log p_c from log-probabilities (e.g. log_softmax)."""
     _check_reduction(reduction)
     t = _as_target_matrix(target, log_probabilities)
+    t = _target_like(t, log_probabilities) if isinstance(log_probabilities, Tensor) else t
     return _reduce(-ops.sum(t * log_probabilities, axis=1), reduction)
 
 

@@ -141,6 +141,8 @@ def power(a, b):
     if isinstance(b, (int, float)) and not isinstance(b, bool):
         a = _lift(a)
         exponent = b
+        if exponent == 0:  # x^0 = 1 everywhere, also at x = 0 where x^-1 is infinite
+            return node(a.data ** exponent, (a,), (lambda g, out, a: g * 0.0,))
         return node(a.data ** exponent, (a,), (lambda g, out, a: g * exponent * a ** (exponent - 1),))
     a, b = _lift(a, b), _lift(b, a)
     return node(a.data ** b.data, (a, b), (
@@ -162,6 +164,8 @@ def matmul(a, b):
             f"({a.shape[-1]}) must equal the {'second-to-last' if b.ndim > 1 else 'only'} axis of the "
             f"right one ({b.shape[-2 if b.ndim > 1 else 0]})"
         )
+    if a.ndim == 1 and b.ndim == 1:
+        return sum(a * b)
     if a.ndim == 1:
         return reshape(matmul(reshape(a, (1, a.shape[0])), b), _shape(b)[:-2] + _shape(b)[-1:])
     if b.ndim == 1:
@@ -197,7 +201,7 @@ def linear(x, weight, bias=None):
     return node(x.data @ weight.data + bias.data, (x, weight, bias), (
         lambda g, out, x, w, b: g @ w.T,
         lambda g, out, x, w, b: x.T @ g,
-        lambda g, out, x, w, b: sum(g, axis=0),
+        lambda g, out, x, w, b: sum_to(g, _shape(b)),
     ))
 
 

@@ -65,8 +65,8 @@ class Tensor:
     Parameters
     ----------
     data : array_like
-        The values. Floating arrays keep their dtype (float32 or float64); Python lists and
-        scalars become float64 unless ``dtype`` is given.
+        The values. Arrays keep their dtype (float32 or float64 for gradients); Python floats
+        become float64 and Python ints int64 (as in NumPy) unless ``dtype`` is given.
     requires_grad : bool
         Whether gradients with respect to this tensor are wanted.
     dtype : dtype, optional
@@ -175,9 +175,13 @@ class Tensor:
             )
         seed = _seed_gradient(self, grad_output)
         grads = _backpropagate([self], [seed], targets=None, create_graph=False)
+        handed_out: set[int] = set()
         for node, g in grads.values():
-            if node.is_leaf:
-                node.grad = g if node.grad is None else node.grad + g
+            if node.grad is not None:
+                g = node.grad + g
+            g = _as_leaf_gradient(g, node.data, handed_out)
+            handed_out.add(id(g))
+            node.grad = g
 
 
 # Arithmetic and array methods are attached in nnlab.ops, next to the operations they call.
@@ -186,6 +190,21 @@ class Tensor:
 def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
     """Create a Tensor (shorthand for ``Tensor(data, requires_grad, dtype)``)."""
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+
+
+def _as_leaf_gradient(g, data, handed_out: set):
+    """``g`` as a writable array of ``data``'s dtype that no other leaf shares.
+
+    VJPs may pass ``g`` on unchanged (``x + y`` gives both the same array) or as a read-only
+    broadcast view; optimisers that update ``.grad`` in place need an array of their own.
+    """
+    if g.dtype != data.dtype:
+        return _backend.astype(g, data.dtype)
+    if isinstance(g, np.ndarray) and (not g.flags.owndata or not g.flags.writeable or id(g) in handed_out):
+        return g.copy()
+    if id(g) in handed_out:
+        return _backend.namespace(g).asarray(g, copy=True)
+    return g
 
 
 def _seed_gradient(output: Tensor, grad_output: Any):
@@ -197,9 +216,12 @@ def _seed_gradient(output: Tensor, grad_output: Any):
                 "reduce the output first, e.g. with .sum()"
             )
         return _backend.ones_like(output.data)
-    g = grad_output.data if isinstance(grad_output, Tensor) else _backend.asarray(grad_output, dtype=output.dtype)
+    g = grad_output if isinstance(grad_output, Tensor) else _backend.asarray(grad_output, dtype=output.dtype)
     if tuple(g.shape) != output.shape:
-        raise ValueError(f"grad_output has shape {tuple(g.shape)} but the output has shape {output.shape}")
+        raise ValueError(
+            f"grad_output has shape {tuple(g.shape)} but the output has shape {output.shape}; "
+            "pass one gradient of the output's shape"
+        )
     return g
 
 
@@ -242,7 +264,10 @@ def _backpropagate(outputs, seeds, targets, create_graph):
     grads: dict[int, Any] = {}
     for out, seed in zip(outputs, seeds):
         if out.requires_grad:
-            g = Tensor(seed) if create_graph else seed
+            if create_graph:  # a Tensor seed stays in the graph (derivatives w.r.t. grad_outputs)
+                g = seed if isinstance(seed, Tensor) else Tensor(seed)
+            else:
+                g = seed.data if isinstance(seed, Tensor) else seed
             grads[id(out)] = grads[id(out)] + g if id(out) in grads else g
     result = {}
     with _set_grad_enabled(create_graph):
