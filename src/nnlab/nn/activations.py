@@ -50,6 +50,15 @@ def activation_name(fn: Callable) -> str:
     return getattr(fn, "__name__", "custom")
 
 
+def activation_config_name(fn: Callable) -> str:
+    """The registry name under which ``fn`` is saved; ValueError if ``fn`` is not in ACTIVATIONS."""
+    name = activation_name(fn)
+    if ACTIVATIONS.get(name) is not fn:
+        raise ValueError(f"activation {name!r} is not in nnlab.nn.activations.ACTIVATIONS, so a model using it "
+                         f"cannot be saved; register it there (ACTIVATIONS['{name}'] = fn) first")
+    return name
+
+
 class Activation(Module):
     """Applies an activation function elementwise: a = f(z)."""
 
@@ -62,6 +71,12 @@ class Activation(Module):
 
     def extra_repr(self) -> str:
         return self.name
+
+    def config(self) -> dict:
+        """Constructor arguments: the activation's registry name (none for Sigmoid, ReLU, ...)."""
+        if type(self).__init__ is not Activation.__init__:
+            return {}
+        return {"name": activation_config_name(self.fn)}
 
 
 class Sigmoid(Activation):
@@ -106,6 +121,9 @@ class LeakyReLU(Module):
     def extra_repr(self) -> str:
         return f"alpha={self.alpha}"
 
+    def config(self) -> dict:
+        return {"alpha": float(self.alpha)}
+
 
 class ELU(Module):
     """f(x) = x for x > 0, alpha (e^x - 1) otherwise."""
@@ -119,6 +137,9 @@ class ELU(Module):
     def extra_repr(self) -> str:
         return f"alpha={self.alpha}"
 
+    def config(self) -> dict:
+        return {"alpha": float(self.alpha)}
+
 
 class Softmax(Module):
     """softmax along ``axis`` (the class axis, last by default)."""
@@ -131,3 +152,6 @@ class Softmax(Module):
 
     def extra_repr(self) -> str:
         return f"axis={self.axis}"
+
+    def config(self) -> dict:
+        return {"axis": int(self.axis)}

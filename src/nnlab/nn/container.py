@@ -8,7 +8,19 @@ import numpy as np
 from nnlab.nn.module import Module
 from nnlab.tensor import Tensor, no_grad
 
-__all__ = ["Sequential", "summary"]
+__all__ = ["Sequential", "summary", "layer_spec"]
+
+
+def layer_spec(layer: Module) -> dict:
+    """How a layer is described when saved: {"class_name": its class name, "config": layer.config()}.
+
+    Containers put their children's specs in their own config; ``nnlab.io`` rebuilds them.
+    """
+    config = getattr(layer, "config", None)
+    if not callable(config):
+        raise ValueError(f"layer {type(layer).__name__} has no config() method, so it cannot be saved; give it one "
+                         f"returning its constructor arguments and register the class with nnlab.io.register_layer")
+    return {"class_name": type(layer).__name__, "config": config()}
 
 
 class Sequential(Module):
@@ -39,6 +51,15 @@ class Sequential(Module):
     def append(self, layer: Module) -> "Sequential":
         self.layers.append(layer)
         return self
+
+    def config(self) -> dict:
+        """{"layers": [spec of each layer]} (see ``layer_spec``); rebuilt by ``from_config``."""
+        return {"layers": [layer_spec(layer) for layer in self.layers]}
+
+    @classmethod
+    def from_config(cls, config: dict) -> "Sequential":
+        """Inverse of ``config`` once ``nnlab.io`` has rebuilt the layer specs into layers."""
+        return cls(*config["layers"])
 
 
 def summary(model: Module, input_shape: Iterable[int], dtype=np.float32) -> str:

@@ -7,8 +7,8 @@ import numpy as np
 
 from nnlab import functional as F
 from nnlab import ops
-from nnlab.nn.activations import activation_name, get_activation
-from nnlab.nn.init import initialize
+from nnlab.nn.activations import activation_config_name, activation_name, get_activation
+from nnlab.nn.init import INITIALIZERS, initialize
 from nnlab.nn.module import Module, Parameter, as_generator
 
 __all__ = ["Dense", "Linear", "Dropout", "Flatten"]
@@ -42,6 +42,7 @@ class Dense(Module):
             raise ValueError(f"Dense sizes must be positive, got in={in_features}, out={out_features}")
         self.in_features, self.out_features = int(in_features), int(out_features)
         self.activation = get_activation(activation)
+        self.weight_init, self.bias_init = weight_init, float(bias_init)
         shape = (self.in_features, self.out_features)
         self.weight = Parameter(initialize(weight_init, shape, in_features, out_features, as_generator(rng), dtype))
         self.bias = Parameter(np.full(out_features, bias_init, dtype=dtype)) if bias else None
@@ -51,6 +52,14 @@ class Dense(Module):
 
     def extra_repr(self) -> str:
         return f"{self.in_features} -> {self.out_features}, activation={activation_name(self.activation)}"
+
+    def config(self) -> dict:
+        """Constructor arguments as JSON-able values (rng not stored), for ``nnlab.io.save_model``."""
+        init = self.weight_init if isinstance(self.weight_init, str) else next(
+            (k for k, f in INITIALIZERS.items() if f is self.weight_init), "glorot_uniform")  # weights get loaded anyway
+        return {"in_features": self.in_features, "out_features": self.out_features,
+                "activation": activation_config_name(self.activation), "weight_init": init,
+                "bias_init": self.bias_init, "bias": self.bias is not None, "dtype": self.weight.dtype.name}
 
 
 Linear = Dense
@@ -71,9 +80,16 @@ class Dropout(Module):
     def extra_repr(self) -> str:
         return f"rate={self.rate}"
 
+    def config(self) -> dict:
+        """Constructor arguments (the rng is not stored: a loaded model draws fresh masks)."""
+        return {"rate": float(self.rate)}
+
 
 class Flatten(Module):
     """Reshape (n, d1, d2, ...) to (n, d1 * d2 * ...)."""
 
     def forward(self, x):
         return ops.reshape(x, (x.shape[0], -1))
+
+    def config(self) -> dict:
+        return {}

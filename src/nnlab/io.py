@@ -1,0 +1,408 @@
+"""Saving and loading models and training checkpoints: one ``.npz`` file, never a pickle.
+
+A file holds the parameter arrays (entries ``weights/<dotted name>``) and one entry ``__nnlab__``: the
+UTF-8 bytes of a JSON document (a uint8 array) describing the format, the architecture and any
+other state. Files are read with ``np.load(..., allow_pickle=False)``, so loading never runs code.
+
+Architecture: every layer describes itself with ``config()`` (its constructor arguments as JSON-able
+values); a layer is saved as ``{"class_name": ..., "config": ...}`` and rebuilt by looking its class
+up in the registry below. Containers (Sequential) put their children's specs in their config and
+rebuild them through ``from_config``. New layers register with :func:`register_layer`.
+"""
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Any, Callable, NamedTuple
+
+import numpy as np
+from numpy.lib.npyio import NpzFile
+
+from nnlab.nn.activations import ELU, Activation, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Softplus, Step, Tanh
+from nnlab.nn.container import Sequential, layer_spec
+from nnlab.nn.layers import Dense, Dropout, Flatten
+from nnlab.nn.module import Module
+from nnlab.tensor import Tensor
+
+__all__ = ["LAYERS", "register_layer", "get_layer_class", "serialize_model", "deserialize_model",
+           "save_model", "load_model", "load_weights", "save_checkpoint", "load_checkpoint", "Checkpoint",
+           "ModelFileNotFoundError"]
+
+FORMAT_VERSION = 1
+_META = "__nnlab__"
+_WEIGHTS = "weights/"
+
+# ---------------------------------------------------------------------------------------------------------
+# layer registry
+# ---------------------------------------------------------------------------------------------------------
+LAYERS: dict[str, type] = {}
+
+
+def register_layer(cls: type | None = None, *, name: str | None = None) -> Any:
+    """Register a layer class for loading, under ``name`` (default: its class name).
+
+    Use as a decorator (``@register_layer``) or call it (``register_layer(Conv2D)``). The class needs
+    a ``config()`` method returning its constructor arguments as JSON-able values, and either accepts
+    them as keyword arguments or defines a ``from_config(config)`` classmethod.
+    """
+    def add(c: type) -> type:
+        if not isinstance(c, type) or not issubclass(c, Module):
+            raise TypeError(f"register_layer expects a Module subclass, got {c!r}")
+        key = name or c.__name__
+        old = LAYERS.get(key)
+        if old is not None and old is not c and (old.__module__, old.__qualname__) != (c.__module__, c.__qualname__):
+            raise ValueError(f"a different layer class is already registered as {key!r} ({old.__module__}."
+                             f"{old.__qualname__}); register {c.__qualname__} under another name")
+        LAYERS[key] = c
+        return c
+
+    return add if cls is None else add(cls)
+
+
+for _cls in (Dense, Dropout, Flatten, Activation, Sigmoid, Tanh, ReLU, Softplus, Identity, Step, LeakyReLU, ELU,
+             Softmax, Sequential):
+    register_layer(_cls)
+
+
+def get_layer_class(name: str) -> type:
+    """The registered layer class called ``name``; ValueError listing the registered names otherwise."""
+    if name not in LAYERS:
+        importlib.import_module("nnlab.nn")  # layers defined there register themselves on import
+    try:
+        return LAYERS[name]
+    except KeyError:
+        raise ValueError(f"unknown layer type {name!r}; registered layers are {sorted(LAYERS)} "
+                         f"(register new ones with nnlab.io.register_layer)") from None
+
+
+def _is_spec(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"class_name", "config"}
+
+
+def serialize_model(model: Module) -> dict:
+    """The JSON-able architecture of ``model``: ``{"class_name": ..., "config": ...}``, nested for containers."""
+    spec = layer_spec(model)
+
+    def check(value: Any) -> None:  # every spec in the tree must be loadable again
+        if _is_spec(value):
+            try:
+                get_layer_class(value["class_name"])
+            except ValueError:
+                raise ValueError(f"layer class {value['class_name']!r} is not registered, so the model could not be "
+                                 f"loaded again; call nnlab.io.register_layer({value['class_name']}) first") from None
+            check(value["config"])
+        elif isinstance(value, dict):
+            for v in value.values():
+                check(v)
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                check(v)
+
+    check(spec)
+    try:
+        json.dumps(spec, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"the architecture of {type(model).__name__} is not JSON-serialisable ({exc}); "
+                         f"config() must return only numbers, strings, booleans, None, lists and dicts") from None
+    return spec
+
+
+def deserialize_model(spec: dict) -> Module:
+    """Rebuild a model (freshly initialised) from :func:`serialize_model`'s description."""
+    def build(value: Any) -> Any:
+        if _is_spec(value):
+            cls = get_layer_class(value["class_name"])
+            config = build(value["config"])
+            if not isinstance(config, dict):
+                raise ValueError(f"the config of layer {value['class_name']!r} must be a dict, got {config!r}")
+            from_config: Callable | None = getattr(cls, "from_config", None)
+            try:
+                return from_config(config) if from_config is not None else cls(**config)
+            except (TypeError, ValueError, KeyError) as exc:
+                raise ValueError(f"cannot rebuild layer {value['class_name']} from config {config}: {exc}") from None
+        if isinstance(value, dict):
+            return {k: build(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [build(v) for v in value]
+        return value
+
+    if not _is_spec(spec):
+        raise ValueError(f"an architecture must be a dict with keys 'class_name' and 'config', got {spec!r:.200}")
+    return build(spec)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# file access
+# ---------------------------------------------------------------------------------------------------------
+class ModelFileNotFoundError(FileNotFoundError, ValueError):
+    """A model or checkpoint file does not exist (both a FileNotFoundError and a ValueError)."""
+
+
+def _npz_path(path: str | os.PathLike) -> Path:
+    """``path`` with .npz appended when it has no suffix (as np.savez does)."""
+    path = Path(path)
+    return path if path.suffix else path.with_suffix(".npz")
+
+
+def _atomic_savez(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """Write ``arrays`` to a temporary file beside ``path``, then rename it over ``path``.
+
+    A failure at any point leaves an existing file at ``path`` untouched.
+    """
+    for key, a in arrays.items():
+        if a.dtype.hasobject:  # np.savez would pickle it
+            raise ValueError(f"cannot save entry {key!r}: arrays of Python objects would need pickle; "
+                             f"convert it to a numeric array")
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"cannot save to {path}: directory {path.parent} does not exist; create it first")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # mode 0o666 & ~umask, as a plain open
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, **arrays)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _read_npz(path: str | os.PathLike, what: str) -> tuple[Path, dict[str, np.ndarray], dict]:
+    """All arrays of an nnlab file and its parsed JSON document; clear errors naming the file."""
+    path = Path(path)
+    if not path.exists() and not path.suffix and path.with_suffix(".npz").exists():
+        path = path.with_suffix(".npz")
+    if not path.is_file():
+        raise ModelFileNotFoundError(2, f"no {what} file at {path} (check the path; save_model writes .npz files)",
+                                     str(path))
+    try:
+        archive = np.load(path, allow_pickle=False)
+        if not isinstance(archive, NpzFile):
+            raise ValueError(f"{path} is not an nnlab {what} file (a single .npy array, not an .npz archive)")
+        with archive:
+            arrays = {key: archive[key] for key in archive.files}
+    except ValueError as exc:
+        if "Object arrays cannot be loaded" in str(exc):
+            raise ValueError(f"{path} holds a pickled object array; nnlab files never contain pickles, so it is "
+                             f"refused (loading it could run arbitrary code)") from None
+        if "pickle" in str(exc).lower():  # np.load saw neither a zip nor a .npy header
+            raise ValueError(f"{path} is not an .npz archive (it is corrupt, or a pickle, which nnlab never "
+                             f"loads); save the {what} again") from None
+        if "not an nnlab" in str(exc):
+            raise
+        raise ValueError(f"{path} is truncated or corrupt ({exc}); save the {what} again") from exc
+    except Exception as exc:  # zipfile, zlib, struct and OS errors all mean an unreadable archive
+        raise ValueError(f"{path} is truncated or corrupt ({type(exc).__name__}: {exc}); save the {what} again") from exc
+    if _META not in arrays:
+        raise ValueError(f"{path} is not an nnlab {what} file: it has no {_META!r} entry (entries: "
+                         f"{sorted(arrays)[:10]})")
+    try:
+        meta = json.loads(arrays.pop(_META).tobytes().decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ValueError(f"{path}: the {_META!r} entry is not valid JSON ({exc}); the file is corrupt") from None
+    if not isinstance(meta, dict) or not isinstance(meta.get("format"), str):
+        raise ValueError(f"{path}: the {_META!r} entry does not describe an nnlab file; the file is corrupt")
+    if meta.get("version") != FORMAT_VERSION:
+        raise ValueError(f"{path} has format version {meta.get('version')!r}; this nnlab reads version "
+                         f"{FORMAT_VERSION}")
+    return path, arrays, meta
+
+
+def _meta_entry(meta: dict) -> np.ndarray:
+    return np.frombuffer(json.dumps(meta, allow_nan=True).encode("utf-8"), dtype=np.uint8)
+
+
+def _weights_from_file(path: Path, arrays: dict[str, np.ndarray], meta: dict) -> dict[str, np.ndarray]:
+    weights = {k[len(_WEIGHTS):]: a for k, a in arrays.items() if k.startswith(_WEIGHTS)}
+    listed = meta.get("weights")
+    if not isinstance(listed, list) or sorted(listed) != sorted(weights):
+        raise ValueError(f"{path} is corrupt: its weight entries {sorted(weights)} do not match the list in its "
+                         f"header {listed}")
+    return weights
+
+
+def _checked_state(model: Module, weights: dict[str, np.ndarray], path: Path) -> dict[str, np.ndarray]:
+    """``weights`` converted to the model's dtypes, after checking every name, shape and dtype."""
+    params = dict(model.named_parameters())
+    missing, unexpected = sorted(set(params) - set(weights)), sorted(set(weights) - set(params))
+    if missing or unexpected:
+        raise ValueError(f"the weights in {path} do not match the model: missing {missing}, unexpected {unexpected}")
+    state = {}
+    for name, p in params.items():
+        a = weights[name]
+        if a.shape != tuple(p.shape):
+            raise ValueError(f"the weights in {path} do not match the model: {name!r} has shape {a.shape} in the "
+                             f"file, the model expects {tuple(p.shape)}")
+        if a.dtype.kind not in "fc":
+            raise ValueError(f"the weights in {path} are corrupt: {name!r} has dtype {a.dtype}, expected floats")
+        state[name] = np.array(a, dtype=p.dtype, copy=True)
+    return state
+
+
+# ---------------------------------------------------------------------------------------------------------
+# models
+# ---------------------------------------------------------------------------------------------------------
+def _model_meta_and_arrays(model: Module, fmt: str, architecture: dict | None) -> tuple[dict, dict]:
+    state = model.state_dict()
+    arrays = {_WEIGHTS + k: np.asarray(v) for k, v in state.items()}
+    meta = {"format": fmt, "version": FORMAT_VERSION, "architecture": architecture, "weights": sorted(state),
+            "training": bool(model.training)}
+    return meta, arrays
+
+
+def save_model(model: Module, path: str | os.PathLike) -> Path:
+    """Save ``model`` (architecture and weights) to one ``.npz`` file; returns the path written.
+
+    ``.npz`` is appended when ``path`` has no suffix. The file is written atomically: an existing file
+    at ``path`` is replaced only once the new one is complete. Raises ValueError when a layer has no
+    ``config()``, is not registered, or uses an unregistered activation.
+    """
+    path = _npz_path(path)
+    meta, arrays = _model_meta_and_arrays(model, "nnlab-model", serialize_model(model))
+    arrays[_META] = _meta_entry(meta)
+    _atomic_savez(path, arrays)
+    return path
+
+
+def _build(path: Path, meta: dict) -> Module:
+    try:
+        model = deserialize_model(meta.get("architecture"))
+    except ValueError as exc:
+        raise ValueError(f"cannot rebuild the model saved in {path}: {exc}") from None
+    model.train(bool(meta.get("training", False)))
+    return model
+
+
+def load_model(path: str | os.PathLike) -> Module:
+    """The model saved by :func:`save_model` at ``path``, with its weights and train/eval mode.
+
+    Raises ``ModelFileNotFoundError`` (a FileNotFoundError and ValueError) for a missing file, and
+    ValueError naming the file for a truncated or corrupt file, an unknown layer type or weights that
+    do not fit the architecture. No pickle is ever loaded.
+    """
+    path, arrays, meta = _read_npz(path, "model")
+    if meta["format"] != "nnlab-model":
+        hint = " (use load_checkpoint)" if meta["format"] == "nnlab-checkpoint" else ""
+        raise ValueError(f"{path} is a {meta['format']!r} file, not a model file{hint}")
+    model = _build(path, meta)
+    model.load_state_dict(_checked_state(model, _weights_from_file(path, arrays, meta), path))
+    return model
+
+
+def load_weights(model: Module, path: str | os.PathLike) -> Module:
+    """Set the parameters of ``model`` from a model or checkpoint file; returns ``model``.
+
+    Everything is read and checked (names, shapes, dtypes) before the model is touched, so a failure
+    leaves the model in memory exactly as it was.
+    """
+    path, arrays, meta = _read_npz(path, "model")
+    model.load_state_dict(_checked_state(model, _weights_from_file(path, arrays, meta), path))
+    return model
+
+
+# ---------------------------------------------------------------------------------------------------------
+# checkpoints
+# ---------------------------------------------------------------------------------------------------------
+class Checkpoint(NamedTuple):
+    """What :func:`load_checkpoint` returns.
+
+    ``model`` is rebuilt from the saved architecture (None when the model could not be described, e.g.
+    an unregistered layer; then restore ``model_state`` with ``model.load_state_dict``).
+    """
+
+    model: Module | None
+    model_state: dict[str, np.ndarray]
+    optimizer_state: Any
+    extra: dict
+
+
+def _encode(obj: Any, arrays: dict[str, np.ndarray], prefix: str) -> Any:
+    """JSON-able form of a tree of dicts, lists, tuples, numbers, strings, None and arrays.
+
+    Arrays and NumPy scalars go to ``arrays`` (exact, dtype kept) and are referenced by key; tuples and
+    dicts with non-string keys are tagged so that they come back as they were.
+    """
+    if isinstance(obj, (np.ndarray, np.generic, Tensor)):
+        key = f"{prefix}{len(arrays)}"
+        arrays[key] = np.array(obj.numpy() if isinstance(obj, Tensor) else obj, copy=True)
+        return {"__array__": key, "scalar": isinstance(obj, np.generic)}
+    if obj is None or isinstance(obj, (bool, int, float, str)):
+        return obj
+    if isinstance(obj, tuple):
+        return {"__tuple__": [_encode(v, arrays, prefix) for v in obj]}
+    if isinstance(obj, list):
+        return [_encode(v, arrays, prefix) for v in obj]
+    if isinstance(obj, dict):
+        if all(isinstance(k, str) and not k.startswith("__") for k in obj):
+            return {k: _encode(v, arrays, prefix) for k, v in obj.items()}
+        return {"__dict__": [[_encode(k, arrays, prefix), _encode(v, arrays, prefix)] for k, v in obj.items()]}
+    raise ValueError(f"cannot store a value of type {type(obj).__name__} in a checkpoint; use arrays, numbers, "
+                     f"strings, None, lists, tuples and dicts")
+
+
+def _decode(obj: Any, arrays: dict[str, np.ndarray], path: Path) -> Any:
+    if isinstance(obj, list):
+        return [_decode(v, arrays, path) for v in obj]
+    if not isinstance(obj, dict):
+        return obj
+    if "__array__" in obj:
+        if obj["__array__"] not in arrays:
+            raise ValueError(f"{path} is corrupt: its header refers to a missing array {obj['__array__']!r}")
+        a = arrays[obj["__array__"]]
+        return a[()] if obj.get("scalar") else a
+    if "__tuple__" in obj:
+        return tuple(_decode(v, arrays, path) for v in obj["__tuple__"])
+    if "__dict__" in obj:
+        return {_hashable(_decode(k, arrays, path)): _decode(v, arrays, path) for k, v in obj["__dict__"]}
+    return {k: _decode(v, arrays, path) for k, v in obj.items()}
+
+
+def _hashable(key: Any) -> Any:
+    return key.item() if isinstance(key, np.ndarray) and key.ndim == 0 else key
+
+
+def save_checkpoint(path: str | os.PathLike, model: Module, optimizer_state: Any = None,
+                    extra: dict | None = None) -> Path:
+    """Save a training checkpoint: model weights (and architecture when it can be described), an
+    optimizer's ``state_dict()`` and an ``extra`` dict (epoch, history, rng state, ...); no pickle.
+
+    ``optimizer_state`` and ``extra`` may hold arrays, NumPy scalars, numbers, strings, None, lists,
+    tuples and dicts (any hashable keys); they come back with the same types and exact values.
+    Written atomically, like :func:`save_model`. Returns the path written.
+    """
+    path = _npz_path(path)
+    try:
+        architecture = serialize_model(model)
+    except ValueError:  # an undescribable model can still be resumed through its state dict
+        architecture = None
+    meta, arrays = _model_meta_and_arrays(model, "nnlab-checkpoint", architecture)
+    meta["optimizer_state"] = _encode(optimizer_state, arrays, "optimizer/")
+    meta["extra"] = _encode({} if extra is None else extra, arrays, "extra/")
+    arrays[_META] = _meta_entry(meta)
+    _atomic_savez(path, arrays)
+    return path
+
+
+def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
+    """Read a file written by :func:`save_checkpoint`; errors as :func:`load_model`."""
+    path, arrays, meta = _read_npz(path, "checkpoint")
+    if meta["format"] != "nnlab-checkpoint":
+        raise ValueError(f"{path} is a {meta['format']!r} file, not a checkpoint")
+    weights = _weights_from_file(path, arrays, meta)
+    model = None
+    if meta.get("architecture") is not None:
+        model = _build(path, meta)
+        model.load_state_dict(_checked_state(model, weights, path))
+    try:
+        optimizer_state = _decode(meta.get("optimizer_state"), arrays, path)
+        extra = _decode(meta.get("extra"), arrays, path)
+    except (TypeError, ValueError, KeyError) as exc:
+        raise ValueError(f"{path} is corrupt: cannot decode its optimizer state or extra data ({exc})") from None
+    return Checkpoint(model, weights, optimizer_state, extra)
