@@ -153,6 +153,13 @@ def test_unsaveable_models_are_refused_before_writing(tmp_path):
     assert os.listdir(tmp_path) == []
 
 
+def test_layers_exported_by_nnlab_nn_are_found_by_name(monkeypatch):
+    monkeypatch.setattr(io, "LAYERS", {})
+    assert io.get_layer_class("Dense") is nn.Dense and io.LAYERS == {"Dense": nn.Dense}
+    with pytest.raises(ValueError, match="unknown layer type 'as_generator'"):
+        io.get_layer_class("as_generator")
+
+
 def test_unknown_layer_type_in_file(tmp_path):
     path = io.save_model(_model(np.float32), tmp_path / "m.npz")
 

@@ -68,9 +68,16 @@ for _cls in (Dense, Dropout, Flatten, Activation, Sigmoid, Tanh, ReLU, Softplus,
 
 
 def get_layer_class(name: str) -> type:
-    """The registered layer class called ``name``; ValueError listing the registered names otherwise."""
+    """The registered layer class called ``name``; ValueError listing the registered names otherwise.
+
+    A layer class exported by ``nnlab.nn`` with a ``config()`` method is registered on first use.
+    """
     if name not in LAYERS:
-        importlib.import_module("nnlab.nn")  # layers defined there register themselves on import
+        nn_package = importlib.import_module("nnlab.nn")  # layers defined there may register on import
+        cls = getattr(nn_package, name, None)
+        if name not in LAYERS and isinstance(cls, type) and issubclass(cls, Module) and callable(
+                getattr(cls, "config", None)):
+            register_layer(cls, name=name)
     try:
         return LAYERS[name]
     except KeyError:
