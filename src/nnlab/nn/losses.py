@@ -1,0 +1,137 @@
+"""Losses as objects: ``loss(prediction, target) -> Tensor``, picked by name with :func:`get_loss`.
+
+Each wraps the fused, numerically stable function of :mod:`nnlab.functional`. ``reduction``
+chooses between the average over the batch (``'mean'``: scikit-learn, Keras and PyTorch)
+and the sum (``'sum'``: the lecture, whose gradient is summed over the batch). The two differ
+by the factor n (batch size), which the learning rate absorbs: eta_sum = eta_mean / n.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from nnlab import functional as F
+from nnlab import ops
+
+__all__ = ["Loss", "MSELoss", "BCEWithLogitsLoss", "BCELoss", "CrossEntropyLoss", "LOSSES", "get_loss"]
+
+_REDUCTIONS = ("mean", "sum", "none")
+
+
+class Loss:
+    """Base class: stores ``reduction`` and calls :meth:`forward` (prediction, target)."""
+
+    def __init__(self, reduction: str = "mean"):
+        if reduction not in _REDUCTIONS:
+            raise ValueError(f"reduction must be one of {_REDUCTIONS}, got {reduction!r}; use 'mean' "
+                             "(average over the batch) or 'sum' (the lecture's summed cost)")
+        self.reduction = reduction
+
+    def __call__(self, prediction: Any, target: Any) -> Any:
+        return self.forward(prediction, target)
+
+    def forward(self, prediction: Any, target: Any) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError(f"{type(self).__name__} must implement forward()")
+
+    def config(self) -> dict[str, Any]:
+        """Constructor arguments as a JSON-able dict."""
+        return {"reduction": self.reduction}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self.config().items())})"
+
+
+class MSELoss(Loss):
+    """Squared error (y - t)^2 averaged (or summed) over all elements; y, t of the same shape."""
+
+    def forward(self, prediction: Any, target: Any) -> Any:
+        return F.mse_loss(prediction, target, reduction=self.reduction)
+
+
+class BCEWithLogitsLoss(Loss):
+    """Binary cross-entropy from logits z: softplus(z) - t z = -[t log sigma(z) + (1-t) log(1-sigma(z))].
+
+    Stable for any z; its gradient is sigma(z) - t. Use with a last layer that has no sigmoid.
+    """
+
+    def forward(self, prediction: Any, target: Any) -> Any:
+        return F.binary_cross_entropy_with_logits(prediction, target, reduction=self.reduction)
+
+
+class BCELoss(Loss):
+    """Binary cross-entropy from probabilities p: -[t log p + (1 - t) log(1 - p)], p clipped to [eps, 1-eps].
+
+    Use with a sigmoid last layer (the lecture's); prefer :class:`BCEWithLogitsLoss` for stability.
+    """
+
+    def __init__(self, reduction: str = "mean", eps: float = 1e-12):
+        super().__init__(reduction)
+        self.eps = float(eps)
+
+    def forward(self, prediction: Any, target: Any) -> Any:
+        return F.binary_cross_entropy(prediction, target, reduction=self.reduction, eps=self.eps)
+
+    def config(self) -> dict[str, Any]:
+        return {"reduction": self.reduction, "eps": self.eps}
+
+
+class CrossEntropyLoss(Loss):
+    """Categorical cross-entropy -sum_c t_c log p_c over classes, per sample.
+
+    Parameters
+    ----------
+    reduction : {'mean', 'sum', 'none'}
+        Average or sum over the batch, or per-sample values.
+    from_logits : bool
+        True (default): predictions are logits z of shape (n, C) and p = softmax(z), fused so the
+        gradient is softmax(z) - t (the lecture's output error). False: predictions are
+        probabilities (a Softmax last layer), clipped to [eps, 1] before the log.
+    eps : float
+        Clipping of probabilities when ``from_logits=False``.
+
+    Targets are integer labels of shape (n,) or one-hot / probability rows of shape (n, C).
+    """
+
+    def __init__(self, reduction: str = "mean", from_logits: bool = True, eps: float = 1e-12):
+        super().__init__(reduction)
+        self.from_logits = bool(from_logits)
+        self.eps = float(eps)
+
+    def forward(self, prediction: Any, target: Any) -> Any:
+        if self.from_logits:
+            return F.cross_entropy(prediction, target, reduction=self.reduction)
+        return F.nll_loss(ops.log(ops.clip(prediction, self.eps, 1.0)), target, reduction=self.reduction)
+
+    def config(self) -> dict[str, Any]:
+        return {"reduction": self.reduction, "from_logits": self.from_logits, "eps": self.eps}
+
+
+def _binary_crossentropy(reduction: str = "mean", from_logits: bool = True, **kwargs: Any) -> Loss:
+    return BCEWithLogitsLoss(reduction) if from_logits else BCELoss(reduction, **kwargs)
+
+
+LOSSES: dict[str, Callable[..., Loss]] = {
+    "mse": MSELoss,
+    "mean_squared_error": MSELoss,
+    "binary_crossentropy": _binary_crossentropy,
+    "categorical_crossentropy": CrossEntropyLoss,
+    "cross_entropy": CrossEntropyLoss,
+}
+
+
+def get_loss(name: str | Loss | Callable, **kwargs: Any) -> Loss | Callable:
+    """The loss called ``name``, built with ``kwargs`` (e.g. ``reduction='sum'``).
+
+    'mse' (alias 'mean_squared_error'); 'binary_crossentropy' (logits; ``from_logits=False``
+    for probabilities); 'categorical_crossentropy' and 'cross_entropy' (logits;
+    ``from_logits=False`` for probabilities). A Loss or any callable is returned unchanged.
+    """
+    if callable(name):
+        if kwargs:
+            raise TypeError(f"keyword arguments {sorted(kwargs)} given with a loss object; pass a loss name "
+                            "or configure the object yourself")
+        return name
+    try:
+        factory = LOSSES[name.lower()]
+    except (KeyError, AttributeError):
+        raise ValueError(f"unknown loss {name!r}; choose one of {sorted(LOSSES)}") from None
+    return factory(**kwargs)
