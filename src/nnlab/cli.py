@@ -12,6 +12,7 @@ from typing import Sequence
 
 # name -> module path. Add a line here for each new experiment.
 COMMANDS: dict[str, str] = {
+    "export": "nnlab.commands.export",
 }
 
 
