@@ -1,0 +1,13 @@
+"""Neural solvers of ordinary and partial differential equations with trial solutions.
+
+Conditions (trial solutions, :mod:`nnlab.de.conditions`), collocation points
+(:mod:`nnlab.de.collocation`) and the solver (:mod:`nnlab.de.solver`) are separate pieces;
+:mod:`nnlab.de.problems` ships equations with exact solutions and
+:mod:`nnlab.de.finite_difference` an explicit scheme to compare with.
+"""
+from nnlab.de.collocation import SAMPLERS, Chebyshev, Grid, LatinHypercube, Sampler, Uniform, get_sampler
+from nnlab.de.conditions import (
+    IVP, Condition, DirichletBVP, DirichletNeumannBVP, DirichletRectangle, InitialBoundary1D, NeumannDirichletBVP,
+    NoCondition,
+)
+from nnlab.de.solver import D, Solution, Solver, diff, laplacian, mlp, solve

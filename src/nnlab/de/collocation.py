@@ -1,0 +1,171 @@
+"""Collocation points: where the solver asks the residual to vanish.
+
+Each sampler covers a box (an interval in 1D) and returns an array of shape (n_points, dim)
+from :meth:`Sampler.sample`. Random samplers draw fresh points on every call (the solver
+calls it once per epoch when resampling); deterministic ones return the same points.
+Randomness comes from an explicit seed or ``numpy.random.Generator``.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from nnlab.nn.module import as_generator
+
+__all__ = ["Sampler", "Grid", "Uniform", "Chebyshev", "LatinHypercube", "SAMPLERS", "get_sampler", "as_box"]
+
+
+def as_box(domain) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper corners, each of shape (dim,), from (a, b) or [(a1, b1), (a2, b2), ...]."""
+    arr = np.asarray(domain, dtype=np.float64)
+    if arr.ndim == 1:
+        arr = arr[None, :]
+    if arr.ndim != 2 or arr.shape[1] != 2:
+        raise ValueError(
+            f"domain must be (low, high) or a list of (low, high) pairs, one per coordinate; got {domain!r}"
+        )
+    if not np.all(np.isfinite(arr)) or np.any(arr[:, 1] <= arr[:, 0]):
+        raise ValueError(f"domain needs finite bounds with low < high in every coordinate; got {arr.tolist()}")
+    return arr[:, 0].copy(), arr[:, 1].copy()
+
+
+def _per_axis(n, dim: int, name: str) -> tuple[int, ...]:
+    counts = (int(n),) * dim if np.ndim(n) == 0 else tuple(int(k) for k in n)
+    if len(counts) != dim or min(counts) < 1:
+        raise ValueError(f"{name}: need a positive count per coordinate ({dim} of them), got {n!r}")
+    return counts
+
+
+def _tensor_grid(axes: Sequence[np.ndarray]) -> np.ndarray:
+    mesh = np.meshgrid(*axes, indexing="ij")
+    return np.stack([m.ravel() for m in mesh], axis=1)
+
+
+class Sampler:
+    """Base class. ``random`` tells whether successive samples differ (resampling makes sense)."""
+
+    random: bool = False
+
+    def __init__(self, domain):
+        self.lower, self.upper = as_box(domain)
+        self.dim = self.lower.size
+
+    def sample(self) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _scale(self, unit: np.ndarray) -> np.ndarray:
+        """Map points of the unit box to the domain."""
+        return self.lower + unit * (self.upper - self.lower)
+
+
+class Grid(Sampler):
+    """Equally spaced points, ``n`` per coordinate (a tensor grid in nD), ends included.
+
+    ``jitter`` > 0 moves every point by up to ``jitter`` grid spacings, at random, on each call
+    (points stay inside the box), so the residual is not fitted at the same places only.
+    """
+
+    def __init__(self, n, domain=(0.0, 1.0), endpoints: bool = True, jitter: float = 0.0,
+                 rng: np.random.Generator | int | None = None):
+        super().__init__(domain)
+        self.counts = _per_axis(n, self.dim, "Grid")
+        if jitter < 0 or jitter > 0.5:
+            raise ValueError(f"Grid: jitter is a fraction of the spacing in [0, 0.5], got {jitter}")
+        self.endpoints, self.jitter = endpoints, float(jitter)
+        self.random = self.jitter > 0
+        self.rng = as_generator(rng)
+        axes = []
+        for k in self.counts:
+            if endpoints:
+                axes.append(np.linspace(0.0, 1.0, k) if k > 1 else np.array([0.5]))
+            else:
+                axes.append((np.arange(k) + 0.5) / k)
+        self._unit = _tensor_grid(axes)
+        self._spacing = np.array([1.0 / max(k - 1 if endpoints else k, 1) for k in self.counts])
+
+    def sample(self) -> np.ndarray:
+        unit = self._unit
+        if self.jitter:
+            unit = np.clip(unit + self.jitter * self._spacing * self.rng.uniform(-1, 1, unit.shape), 0.0, 1.0)
+        return self._scale(unit)
+
+
+class Uniform(Sampler):
+    """``n`` points drawn independently and uniformly in the box, fresh on every call."""
+
+    random = True
+
+    def __init__(self, n: int, domain=(0.0, 1.0), rng: np.random.Generator | int | None = None):
+        super().__init__(domain)
+        if int(n) < 1:
+            raise ValueError(f"Uniform: n must be positive, got {n}")
+        self.n, self.rng = int(n), as_generator(rng)
+
+    def sample(self) -> np.ndarray:
+        return self._scale(self.rng.uniform(0.0, 1.0, (self.n, self.dim)))
+
+
+class Chebyshev(Sampler):
+    """Chebyshev points, ``n`` per coordinate (a tensor grid in nD), clustered towards the ends.
+
+    Gauss points x_k = cos((2k + 1) pi / (2n)), k = 0..n-1 (interior), or with ``endpoints=True``
+    the Gauss-Lobatto points cos(k pi / (n - 1)), which include the ends.
+    """
+
+    def __init__(self, n, domain=(0.0, 1.0), endpoints: bool = False):
+        super().__init__(domain)
+        self.counts = _per_axis(n, self.dim, "Chebyshev")
+        axes = []
+        for k in self.counts:
+            if endpoints and k > 1:
+                nodes = np.cos(np.pi * np.arange(k) / (k - 1))
+            else:
+                nodes = np.cos(np.pi * (2 * np.arange(k) + 1) / (2 * k))
+            axes.append(np.sort((1.0 - nodes) / 2.0))
+        self._points = self._scale(_tensor_grid(axes))
+
+    def sample(self) -> np.ndarray:
+        return self._points.copy()
+
+
+class LatinHypercube(Sampler):
+    """Latin-hypercube sample of ``n`` points (McKay et al. 1979), fresh on every call.
+
+    Each coordinate range is cut into ``n`` equal strata and every stratum holds exactly one
+    point: point i has coordinate (perm_k(i) + U) / n along axis k, with an independent random
+    permutation per axis.
+    """
+
+    random = True
+
+    def __init__(self, n: int, domain=(0.0, 1.0), rng: np.random.Generator | int | None = None):
+        super().__init__(domain)
+        if int(n) < 1:
+            raise ValueError(f"LatinHypercube: n must be positive, got {n}")
+        self.n, self.rng = int(n), as_generator(rng)
+
+    def sample(self) -> np.ndarray:
+        strata = np.stack([self.rng.permutation(self.n) for _ in range(self.dim)], axis=1)
+        return self._scale((strata + self.rng.uniform(0.0, 1.0, strata.shape)) / self.n)
+
+
+SAMPLERS = {"grid": Grid, "uniform": Uniform, "chebyshev": Chebyshev, "latin": LatinHypercube,
+            "latin_hypercube": LatinHypercube}
+
+
+def get_sampler(name: str | Sampler, n, domain, rng: np.random.Generator | int | None = None) -> Sampler:
+    """A sampler by name ('grid', 'uniform', 'chebyshev', 'latin'); a Sampler is returned as it is.
+
+    ``n`` is the number of points per coordinate for the tensor grids ('grid', 'chebyshev') and the
+    total number for the random ones.
+    """
+    if isinstance(name, Sampler):
+        return name
+    try:
+        cls = SAMPLERS[name]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown collocation {name!r}; choose one of {sorted(SAMPLERS)} or pass a Sampler") from None
+    if cls in (Uniform, LatinHypercube):
+        return cls(n, domain, rng=rng)
+    return cls(n, domain)

@@ -1,0 +1,319 @@
+"""The neural equation solver: trial solutions, residuals at collocation points, minimisation.
+
+The unknowns u_j(x) = parameterize_j(N_j(x), x) are trial solutions built from the outputs of
+one network (one output per unknown), so the conditions hold exactly. The solver minimises the
+mean squared residual of the equations at collocation points,
+
+    C(P) = sum_eq mean_i R_eq(x_i, u(x_i, P), derivatives of u at x_i)^2
+
+(the lecture's cost function, eq. 19, with a mean instead of a sum by default), first with a
+first-order optimiser (Adam, resampling the points each epoch if wanted) and then with full-batch
+L-BFGS. Derivatives of u with respect to the coordinates come from :func:`diff`, built on
+``nnlab.grad(..., create_graph=True)``, so the cost can itself be differentiated by the weights.
+"""
+from __future__ import annotations
+
+import time
+import warnings
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from nnlab import ops
+from nnlab.de.collocation import Sampler, as_box, get_sampler
+from nnlab.de.conditions import Condition, check_conditions
+from nnlab.de.optimizers import StopOptimization, lbfgs, make_optimizer
+from nnlab.nn import Dense, Module, Sequential
+from nnlab.nn.module import as_generator
+from nnlab.tensor import Tensor, grad, no_grad
+
+__all__ = ["diff", "D", "laplacian", "mlp", "Solver", "Solution", "solve"]
+
+
+# --------------------------------------------------------------------------------------------
+# Derivatives with respect to the coordinates
+# --------------------------------------------------------------------------------------------
+def diff(u: Tensor, x: Tensor, order: int = 1) -> Tensor:
+    """d^order u / dx^order at each collocation point, as a Tensor that can be differentiated again.
+
+    ``u`` and ``x`` have shape (n, 1) and row i of u depends only on row i of x (true for a
+    network applied point by point), so the vector-Jacobian product with ones is the derivative.
+    """
+    if order < 0:
+        raise ValueError(f"diff: order must be >= 0, got {order}")
+    for _ in range(order):
+        if not (isinstance(u, Tensor) and u.requires_grad):
+            return Tensor(np.zeros(x.shape, dtype=x.dtype))
+        (u,) = grad(u, x, grad_outputs=np.ones(u.shape, dtype=u.dtype), create_graph=True, allow_unused=True)
+        if u is None:
+            return Tensor(np.zeros(x.shape, dtype=x.dtype))
+    return u
+
+
+def D(u: Tensor, x: Tensor, component: int, order: int = 1) -> Tensor:
+    """Partial derivative of u (n, 1) along column ``component`` of a combined input x (n, d)."""
+    for _ in range(order):
+        if not (isinstance(u, Tensor) and u.requires_grad):
+            return Tensor(np.zeros((x.shape[0], 1), dtype=x.dtype))
+        (g,) = grad(u, x, grad_outputs=np.ones(u.shape, dtype=u.dtype), create_graph=True, allow_unused=True)
+        if g is None:
+            return Tensor(np.zeros((x.shape[0], 1), dtype=x.dtype))
+        u = g[:, component:component + 1]
+    return u
+
+
+def laplacian(u: Tensor, *coordinates: Tensor) -> Tensor:
+    """Sum of the second derivatives of u along each coordinate."""
+    total = diff(u, coordinates[0], 2)
+    for c in coordinates[1:]:
+        total = total + diff(u, c, 2)
+    return total
+
+
+# --------------------------------------------------------------------------------------------
+# The network
+# --------------------------------------------------------------------------------------------
+def mlp(n_inputs: int, n_outputs: int, hidden: Sequence[int] = (32, 32), activation: str = "tanh",
+        rng: np.random.Generator | int | None = 0, dtype: Any = np.float64) -> Sequential:
+    """A fully connected network n_inputs -> hidden... -> n_outputs, linear output, float64 by default."""
+    rng = as_generator(rng)
+    sizes = [int(n_inputs), *[int(h) for h in hidden]]
+    layers: list[Module] = [Dense(a, b, activation, dtype=dtype, rng=rng) for a, b in zip(sizes[:-1], sizes[1:])]
+    layers.append(Dense(sizes[-1], int(n_outputs), None, dtype=dtype, rng=rng))
+    return Sequential(*layers)
+
+
+class _Trial:
+    """u_j = condition_j.parameterize(N(scaled x)[:, j], *x): the trial solutions from one network."""
+
+    def __init__(self, network: Module, conditions: list[Condition], lower: np.ndarray, upper: np.ndarray,
+                 scale_inputs: bool):
+        self.network, self.conditions = network, conditions
+        # The network sees the box mapped onto [-1, 1]^d: better conditioned than raw coordinates.
+        self.center = (lower + upper) / 2 if scale_inputs else np.zeros_like(lower)
+        self.halfwidth = (upper - lower) / 2 if scale_inputs else np.ones_like(lower)
+
+    def __call__(self, coordinates: Sequence[Tensor]) -> list[Tensor]:
+        x = coordinates[0] if len(coordinates) == 1 else ops.concatenate(list(coordinates), axis=1)
+        out = self.network((x - self.center) / self.halfwidth)
+        m = len(self.conditions)
+        if out.ndim != 2 or out.shape[1] != m:
+            raise ValueError(
+                f"the network returns shape {out.shape} but there are {m} unknown function(s); it must map "
+                f"(n, {len(coordinates)}) to (n, {m})"
+            )
+        columns = [out] if m == 1 else [out[:, j:j + 1] for j in range(m)]
+        return [c.parameterize(n, *coordinates) for c, n in zip(self.conditions, columns)]
+
+
+def _as_list(residuals) -> list:
+    return list(residuals) if isinstance(residuals, (list, tuple)) else [residuals]
+
+
+# --------------------------------------------------------------------------------------------
+# Solution
+# --------------------------------------------------------------------------------------------
+class Solution:
+    """A trained trial solution: evaluate it (NumPy in, NumPy out) and its derivatives anywhere.
+
+    Attributes
+    ----------
+    history : dict
+        'loss' (one value per iteration, both phases) and 'phase' ('adam', 'lbfgs', ...) per entry.
+    iterations : int
+        Iterations done (first-order steps plus L-BFGS iterations).
+    wall_time : float
+        Seconds spent solving.
+    """
+
+    def __init__(self, trial: _Trial, residual: Callable, history: dict, iterations: int, wall_time: float):
+        self._trial, self.residual_function = trial, residual
+        self.network, self.conditions = trial.network, trial.conditions
+        self.history, self.iterations, self.wall_time = history, iterations, wall_time
+
+    @property
+    def n_unknowns(self) -> int:
+        return len(self.conditions)
+
+    def _coordinates(self, coordinates, requires_grad: bool):
+        n_coords = self.conditions[0].n_coordinates
+        if len(coordinates) != n_coords:
+            raise ValueError(f"the solution takes {n_coords} coordinate array(s), got {len(coordinates)}")
+        arrays = np.broadcast_arrays(*[np.asarray(c, dtype=np.float64) for c in coordinates])
+        for a in arrays:
+            if not np.all(np.isfinite(a)):
+                raise ValueError("coordinates contain NaN or inf; evaluate the solution at finite points")
+        shape = arrays[0].shape
+        return shape, [Tensor(a.reshape(-1, 1), requires_grad=requires_grad) for a in arrays]
+
+    def _shape_out(self, columns: list[np.ndarray], shape) -> np.ndarray:
+        values = [c.reshape(shape) for c in columns]
+        return values[0] if len(values) == 1 else np.stack(values)
+
+    def __call__(self, *coordinates) -> np.ndarray:
+        """u at the points given by the (broadcast) coordinate arrays: same shape, or (m, ...) for m unknowns."""
+        shape, coords = self._coordinates(coordinates, requires_grad=False)
+        with no_grad():
+            us = self._trial(coords)
+        return self._shape_out([u.numpy() for u in us], shape)
+
+    def derivative(self, *coordinates, wrt: int = 0, order: int = 1) -> np.ndarray:
+        """d^order u / d(coordinate ``wrt``)^order at the given points (shape as in ``__call__``)."""
+        shape, coords = self._coordinates(coordinates, requires_grad=True)
+        if not 0 <= wrt < len(coords):
+            raise ValueError(f"wrt must index one of the {len(coords)} coordinates, got {wrt}")
+        us = self._trial(coords)
+        return self._shape_out([diff(u, coords[wrt], order).numpy() for u in us], shape)
+
+    def residual(self, *coordinates) -> np.ndarray:
+        """The equations' residuals at the given points: shape as in ``__call__``, (k, ...) for k equations."""
+        shape, coords = self._coordinates(coordinates, requires_grad=True)
+        rs = _as_list(self.residual_function(*coords, *self._trial(coords)))
+        return self._shape_out([np.broadcast_to(ops._raw(r), (coords[0].shape[0], 1)) for r in rs], shape)
+
+
+# --------------------------------------------------------------------------------------------
+# Solver
+# --------------------------------------------------------------------------------------------
+class Solver:
+    """Solve residual(*coordinates, *unknowns) = 0 with trial solutions that meet the conditions.
+
+    Parameters
+    ----------
+    residual : callable
+        ``residual(x1, ..., xd, u1, ..., um)`` -> Tensor (n, 1), or a list of them for systems. Each
+        argument is a Tensor of shape (n, 1); use :func:`diff` for derivatives, e.g.
+        ``lambda t, u: diff(u, t) + 2 * u`` for u' = -2u.
+    conditions : Condition or list of Conditions
+        One per unknown (None for no condition), all for d coordinates.
+    domain : (low, high) or list of (low, high)
+        The box where the equations hold; one pair per coordinate.
+    network : Module, optional
+        Maps (n, d) -> (n, m). Default: :func:`mlp` with ``hidden`` and ``activation``, float64.
+    hidden, activation : network shape when ``network`` is None.
+    collocation : str or Sampler
+        'grid', 'chebyshev', 'uniform' or 'latin' (with ``n_points``: per coordinate for the grids,
+        in total for the random ones), or a Sampler.
+    n_points : int or tuple
+        Number of collocation points (see ``collocation``).
+    optimizer : str
+        First-order optimiser for the first phase ('adam', 'sgd', ...).
+    lr : float
+        Its learning rate.
+    iterations : int
+        First-order steps (full batch, one per epoch).
+    lbfgs_iterations : int
+        L-BFGS iterations after the first phase (0 to skip), on a fixed set of points.
+    resample : bool
+        Draw new collocation points every epoch in the first phase (random samplers only).
+    lbfgs_points : Sampler, optional
+        Points for the L-BFGS phase (default: one sample of ``collocation``).
+    reduction : 'mean' or 'sum'
+        Mean squared residual (default) or the lecture's sum.
+    scale_inputs : bool
+        Feed the network coordinates mapped onto [-1, 1] (default) instead of the raw ones.
+    seed : int or Generator
+        Initial weights and random collocation points.
+    callback : callable, optional
+        ``callback(iteration, loss)`` after every iteration; return True to stop.
+    """
+
+    def __init__(self, residual: Callable, conditions, domain, network: Module | None = None,
+                 hidden: Sequence[int] = (32, 32), activation: str = "tanh", collocation: str | Sampler = "grid",
+                 n_points=64, optimizer: str = "adam", lr: float = 1e-2, iterations: int = 500,
+                 lbfgs_iterations: int = 1000, resample: bool = True, lbfgs_points: Sampler | None = None,
+                 reduction: str = "mean", scale_inputs: bool = True,
+                 seed: np.random.Generator | int | None = 0, callback: Callable | None = None):
+        if not callable(residual):
+            raise TypeError(f"residual must be a function of the coordinates and unknowns, got {type(residual).__name__}")
+        self.residual = residual
+        self.lower, self.upper = as_box(domain)
+        dim = self.lower.size
+        self.conditions = check_conditions(conditions, dim)
+        rng = as_generator(seed)
+        self.network = network if network is not None else mlp(dim, len(self.conditions), hidden, activation, rng=rng)
+        self.sampler = get_sampler(collocation, n_points, np.stack([self.lower, self.upper], axis=1), rng=rng)
+        if self.sampler.dim != dim:
+            raise ValueError(f"the collocation sampler covers {self.sampler.dim} coordinate(s), the domain {dim}")
+        self.lbfgs_points = lbfgs_points
+        if reduction not in ("mean", "sum"):
+            raise ValueError(f"reduction must be 'mean' or 'sum', got {reduction!r}")
+        if iterations < 0 or lbfgs_iterations < 0:
+            raise ValueError(f"iteration counts must be >= 0, got {iterations} and {lbfgs_iterations}")
+        self.optimizer, self.lr, self.iterations = optimizer, float(lr), int(iterations)
+        self.lbfgs_iterations, self.resample, self.reduction = int(lbfgs_iterations), resample, reduction
+        self.callback = callback
+        self.trial = _Trial(self.network, self.conditions, self.lower, self.upper, scale_inputs)
+
+    # -- the cost ------------------------------------------------------------------------------
+    def loss(self, points: np.ndarray) -> Tensor:
+        """The cost C(P) at the collocation points (n, d), as a Tensor depending on the weights."""
+        coords = [Tensor(points[:, k:k + 1], requires_grad=True) for k in range(points.shape[1])]
+        residuals = _as_list(self.residual(*coords, *self.trial(coords)))
+        total = None
+        for r in residuals:
+            if not isinstance(r, Tensor):
+                r = Tensor(np.broadcast_to(np.asarray(r, dtype=np.float64), (points.shape[0], 1)))
+            term = ops.sum(r * r) if self.reduction == "sum" else ops.mean(r * r)
+            total = term if total is None else total + term
+        return total
+
+    def _loss_and_grads(self, points: np.ndarray, params: list[Tensor]) -> tuple[float, list[np.ndarray]]:
+        value = self.loss(points)
+        if not value.requires_grad:
+            return float(value.item()), [np.zeros_like(p.data) for p in params]
+        grads = grad(value, params, allow_unused=True)
+        return float(value.item()), [np.zeros_like(p.data) if g is None else g.data for g in grads]
+
+    # -- the minimisation -----------------------------------------------------------------------
+    def solve(self) -> Solution:
+        """Train and return the :class:`Solution` (the history holds the cost per iteration)."""
+        params = self.network.parameters()
+        history: dict[str, list] = {"loss": [], "phase": []}
+        start = time.perf_counter()
+        done = 0
+
+        def record(loss: float, phase: str) -> bool:
+            nonlocal done
+            if not np.isfinite(loss):
+                raise FloatingPointError(
+                    f"the cost became {loss} at iteration {done}; lower the learning rate (lr={self.lr}) "
+                    "or scale the problem"
+                )
+            history["loss"].append(loss)
+            history["phase"].append(phase)
+            done += 1
+            return bool(self.callback(done, loss)) if self.callback is not None else False
+
+        stopped = False
+        if self.iterations:
+            opt = make_optimizer(self.optimizer, params, lr=self.lr)
+            points = self.sampler.sample()
+            for _ in range(self.iterations):
+                if self.resample and self.sampler.random and done:
+                    points = self.sampler.sample()
+                value, grads = self._loss_and_grads(points, params)
+                for p, g in zip(params, grads):
+                    p.grad = g
+                opt.step()
+                if record(value, self.optimizer):
+                    stopped = True
+                    break
+        if self.lbfgs_iterations and not stopped:
+            points = (self.lbfgs_points or self.sampler).sample()
+
+            def on_iteration(loss: float) -> None:
+                if record(loss, "lbfgs"):
+                    raise StopOptimization
+
+            lbfgs(lambda: self._loss_and_grads(points, params), params, self.lbfgs_iterations, on_iteration)
+        for p in params:
+            p.grad = None
+        if not history["loss"]:
+            warnings.warn("the solver ran no iteration (iterations=0 and lbfgs_iterations=0)", stacklevel=2)
+        return Solution(self.trial, self.residual, history, done, time.perf_counter() - start)
+
+
+def solve(residual: Callable, conditions, domain, **kwargs) -> Solution:
+    """Shorthand for ``Solver(residual, conditions, domain, **kwargs).solve()``."""
+    return Solver(residual, conditions, domain, **kwargs).solve()
