@@ -1,0 +1,92 @@
+"""Figures of training runs: learning curves, confusion matrices, hyperparameter grids."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from nnlab.plots import new_figure, save
+
+__all__ = ["plot_learning_curves", "plot_confusion_matrix", "plot_grid"]
+
+
+def plot_learning_curves(history, path: str | Path | None = None, title: str | None = None):
+    """Loss (left, log scale) and metrics (right) per epoch, training solid and validation dashed.
+
+    ``history`` is a :class:`nnlab.train.History` (or its ``.history`` dict). Returns the figure,
+    or the saved path when ``path`` is given.
+    """
+    logs = history.history if hasattr(history, "history") else dict(history)
+    epochs = np.asarray(getattr(history, "epoch", range(len(next(iter(logs.values()), [])))))
+    metric_keys = [k for k in logs if k not in ("loss", "lr") and not k.startswith("val_")]
+    fig, axes = new_figure(1, 2 if metric_keys else 1, figsize=(10 if metric_keys else 5.5, 4))
+    axes = np.atleast_1d(axes)
+    ax = axes[0]
+    for key, style in (("loss", "-"), ("val_loss", "--")):
+        if key in logs:
+            ax.plot(epochs + 1, logs[key], style, label=key.replace("_", " "))
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss (mean per sample)")
+    values = np.asarray([v for k in ("loss", "val_loss") if k in logs for v in logs[k]], dtype=float)
+    if values.size and np.all(values[np.isfinite(values)] > 0):
+        ax.set_yscale("log")
+    ax.legend()
+    ax.grid(alpha=0.3)
+    if metric_keys:
+        ax = axes[1]
+        for key in metric_keys:
+            line, = ax.plot(epochs + 1, logs[key], "-", label=f"train {key}")
+            if "val_" + key in logs:
+                ax.plot(epochs + 1, logs["val_" + key], "--", color=line.get_color(), label=f"validation {key}")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(", ".join(metric_keys))
+        ax.legend()
+        ax.grid(alpha=0.3)
+    if title:
+        fig.suptitle(title)
+    return save(fig, path) if path is not None else fig
+
+
+def plot_confusion_matrix(cm: np.ndarray, path: str | Path | None = None, class_names: Sequence | None = None,
+                          title: str = "Confusion matrix", normalize: bool = False):
+    """A heat map of C[i, j] = samples of true class i predicted as j, with the counts written in."""
+    cm = np.asarray(cm)
+    shown = cm / np.maximum(cm.sum(axis=1, keepdims=True), 1) if normalize else cm
+    k = cm.shape[0]
+    names = [str(c) for c in (class_names if class_names is not None else range(k))]
+    fig, ax = new_figure(figsize=(1.0 + 0.5 * k, 0.8 + 0.5 * k))
+    image = ax.imshow(shown, cmap="Blues")
+    fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
+    ax.set_xticks(range(k), names)
+    ax.set_yticks(range(k), names)
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    ax.set_title(title)
+    threshold = shown.max() / 2 if shown.size else 0
+    for i in range(k):
+        for j in range(k):
+            text = f"{shown[i, j]:.2f}" if normalize else f"{int(cm[i, j])}"
+            ax.text(j, i, text, ha="center", va="center", fontsize=8,
+                    color="white" if shown[i, j] > threshold else "black")
+    return save(fig, path) if path is not None else fig
+
+
+def plot_grid(values: np.ndarray, row_values: Sequence[float], column_values: Sequence[float],
+              path: str | Path | None = None, row_label: str = r"$\eta$", column_label: str = r"$\lambda$",
+              title: str = "Test accuracy"):
+    """A heat map of a hyperparameter grid (the lecture's eta x lambda accuracy tables)."""
+    values = np.asarray(values, dtype=float)
+    fig, ax = new_figure(figsize=(1.5 + 0.9 * len(column_values), 1.2 + 0.7 * len(row_values)))
+    image = ax.imshow(values, cmap="viridis", aspect="auto")
+    fig.colorbar(image, ax=ax)
+    ax.set_xticks(range(len(column_values)), [f"{v:g}" for v in column_values])
+    ax.set_yticks(range(len(row_values)), [f"{v:g}" for v in row_values])
+    ax.set_xlabel(column_label)
+    ax.set_ylabel(row_label)
+    ax.set_title(title)
+    for i in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            ax.text(j, i, f"{values[i, j]:.3f}", ha="center", va="center", fontsize=8,
+                    color="white" if values[i, j] < np.nanmean(values) else "black")
+    return save(fig, path) if path is not None else fig

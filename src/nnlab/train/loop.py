@@ -1,0 +1,500 @@
+"""The training loop: minibatch gradient descent over epochs, with validation and callbacks.
+
+One step on a minibatch B_k (the lecture's "iteration") is
+
+    z = model(X_B),  C = loss(z, y_B) [+ penalty(model)],  backpropagate dC/dtheta,  theta <- update
+
+and an epoch is one pass over a fresh permutation of the training rows. The permutation of
+epoch e comes from a generator seeded with (seed, e), so a run resumed at epoch k from a
+checkpoint draws exactly the batches the uninterrupted run would have drawn.
+"""
+from __future__ import annotations
+
+import copy
+import functools
+import math
+from typing import Any, Callable, Iterable, Sequence
+
+import numpy as np
+
+from nnlab.tensor import Tensor, no_grad
+from nnlab.train.callbacks import Callback, CallbackList, TrainingState
+from nnlab.train.history import History
+from nnlab.train.metrics import get_metric, metric_name
+from nnlab.train.progress import ProgressBar
+
+__all__ = ["fit", "predict", "evaluate", "TrainingDivergedError", "resolve_loss", "resolve_optimizer"]
+
+
+class TrainingDivergedError(RuntimeError):
+    """The training loss became NaN or infinite. The model has been put back to the last weights
+    that gave a finite loss.
+
+    Attributes
+    ----------
+    epoch, batch : int
+        Where it happened (0-based).
+    lr : float or None
+        The learning rate at that point.
+    loss : float
+        The non-finite value.
+    """
+
+    def __init__(self, epoch: int, batch: int, lr: float | None, loss: float, restored: bool):
+        self.epoch, self.batch, self.lr, self.loss = epoch, batch, lr, loss
+        lr_text = "unknown" if lr is None else f"{lr:g}"
+        where = ("the model keeps its last finite weights (those before the previous update)" if restored
+                 else "the very first batch already gave it, so the weights are unchanged")
+        super().__init__(
+            f"training diverged: the loss became {loss} at epoch {epoch}, batch {batch} "
+            f"(learning rate {lr_text}); {where}. Lower the learning rate"
+            + ("" if lr is None else f" (e.g. {lr / 10:g})")
+            + ", scale the inputs or use reduction='mean' instead of 'sum'"
+        )
+
+
+# ----------------------------------------------------------------------------------------------
+# Resolving names
+# ----------------------------------------------------------------------------------------------
+def resolve_loss(loss: str | Callable) -> Callable:
+    """A loss object from a name ('cross_entropy', 'mse', 'bce_with_logits', ...) or as given."""
+    if isinstance(loss, str):
+        from nnlab.nn.losses import get_loss
+
+        return get_loss(loss)
+    if not callable(loss):
+        raise TypeError(f"loss must be a name or a callable loss(prediction, target), got {type(loss).__name__}")
+    return loss
+
+
+def resolve_optimizer(optimizer, model, lr: float | None = None):
+    """An optimizer object from a name ('sgd', 'adam', ...) over ``model``'s parameters, or as given."""
+    if isinstance(optimizer, str):
+        from nnlab.optim import get_optimizer
+
+        kwargs = {} if lr is None else {"lr": lr}
+        return get_optimizer(optimizer, model.parameters(), **kwargs)
+    if not hasattr(optimizer, "step") or not hasattr(optimizer, "zero_grad"):
+        raise TypeError(f"optimizer must be a name or an object with step() and zero_grad(), got {type(optimizer).__name__}")
+    if lr is not None:
+        optimizer.lr = lr
+    return optimizer
+
+
+def _loss_name(loss) -> str:
+    return (getattr(loss, "__name__", None) or type(loss).__name__).lower()
+
+
+def loss_kind(loss) -> str:
+    """'multiclass' (softmax cross-entropy), 'binary_logits', 'binary' or 'regression'."""
+    name = _loss_name(getattr(loss, "func", loss))
+    if "logits" in name or "bcewith" in name:
+        return "binary_logits"
+    if "bce" in name or "binary" in name:
+        return "binary"
+    if "cross" in name or "nll" in name or "categorical" in name:
+        return "multiclass"
+    return "regression"
+
+
+def _reduction(loss) -> str:
+    reduction = getattr(loss, "reduction", None)
+    if reduction is None and isinstance(loss, functools.partial):
+        reduction = loss.keywords.get("reduction")
+    return reduction or "mean"
+
+
+def _per_sample_loss(loss) -> Callable:
+    """The same loss with reduction='none' (for sample weights)."""
+    if hasattr(loss, "reduction"):
+        unreduced = copy.copy(loss)
+        unreduced.reduction = "none"
+        return unreduced
+    return functools.partial(loss, reduction="none")
+
+
+# ----------------------------------------------------------------------------------------------
+# Input checks
+# ----------------------------------------------------------------------------------------------
+def _as_array(name: str, a: Any) -> np.ndarray:
+    a = a.numpy() if isinstance(a, Tensor) else np.asarray(a)
+    if a.dtype == object:
+        raise TypeError(f"{name} must be a numeric array, got an object array; convert it with np.asarray(..., dtype=float)")
+    return a
+
+
+def _check_finite(name: str, a: np.ndarray) -> None:
+    if np.issubdtype(a.dtype, np.floating) and not np.isfinite(a).all():
+        bad = np.argwhere(~np.isfinite(a))[0]
+        raise ValueError(
+            f"{name} contains NaN or inf (first at index {tuple(int(i) for i in bad)}, "
+            f"{int((~np.isfinite(a)).sum())} entries); remove or impute them before training"
+        )
+
+
+def _first_dense(model):
+    """The first parametrised module if it is a Dense layer (its input size fixes the features)."""
+    from nnlab.nn.layers import Dense
+
+    for module in model.modules():
+        if any(isinstance(v, Tensor) and v.requires_grad for v in vars(module).values()):
+            return module if isinstance(module, Dense) else None
+    return None
+
+
+def _param_dtype(model):
+    params = model.parameters()
+    return params[0].dtype if params else np.dtype(np.float32)
+
+
+def _prepare_inputs(model, X, name: str = "X") -> np.ndarray:
+    X = _as_array(name, X)
+    if X.ndim < 2:
+        raise ValueError(f"{name} must have shape (n_samples, n_features), got shape {X.shape}; "
+                         f"use {name}.reshape(-1, 1) for a single feature")
+    _check_finite(name, X)
+    dense = _first_dense(model)
+    if dense is not None and X.ndim == 2 and X.shape[1] != dense.in_features:
+        raise ValueError(
+            f"{name} has {X.shape[1]} features (shape {X.shape}) but the model's first Dense layer "
+            f"expects {dense.in_features}; build the model with n_inputs={X.shape[1]} or fix the data"
+        )
+    return np.ascontiguousarray(X, dtype=_param_dtype(model))
+
+
+def _probe_output_shape(model, X: np.ndarray) -> tuple:
+    """The shape of the model output on two rows (eval mode, so no random generator is used)."""
+    was_training = model.training
+    model.eval()
+    try:
+        with no_grad(), np.errstate(all="ignore"):
+            out = model(Tensor(X[:2]))
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"the model cannot take inputs of shape {(None, *X.shape[1:])}: {exc}") from exc
+    finally:
+        model.train(was_training)
+    return tuple(out.shape)
+
+
+def _prepare_targets(y, n: int, kind: str, out_shape: tuple, dtype, name: str = "y") -> np.ndarray:
+    y = _as_array(name, y)
+    if y.ndim == 0:
+        raise ValueError(f"{name} must have one entry per sample, got a scalar")
+    if len(y) != n:
+        raise ValueError(f"X has {n} samples but {name} has {len(y)} (shape {y.shape}); they must match")
+    _check_finite(name, y)
+    if kind == "multiclass":
+        n_classes = out_shape[1] if len(out_shape) > 1 else 1
+        if y.ndim == 1:
+            if np.issubdtype(y.dtype, np.floating):
+                if not np.all(y == np.round(y)):
+                    raise ValueError(f"{name} must hold integer class labels for cross-entropy, got non-integer values")
+            y = y.astype(np.int64)
+            if len(y) and (y.min() < 0 or y.max() >= n_classes):
+                raise ValueError(f"{name} has labels from {y.min()} to {y.max()} but the model outputs "
+                                 f"{n_classes} classes; labels must lie in [0, {n_classes - 1}]")
+            return y
+        if y.shape[1:] != tuple(out_shape[1:]):
+            raise ValueError(f"{name} of shape {y.shape} does not fit model outputs of shape {(None, *out_shape[1:])}; "
+                             "pass integer labels (n,) or one-hot rows (n, classes)")
+        return np.ascontiguousarray(y, dtype=dtype)
+    y = np.ascontiguousarray(y, dtype=dtype)
+    if y.ndim == 1 and len(out_shape) == 2 and out_shape[1] == 1:
+        y = y.reshape(-1, 1)
+    if y.shape[1:] != tuple(out_shape[1:]):
+        raise ValueError(f"{name} of shape {y.shape} does not fit model outputs of shape {(None, *out_shape[1:])}")
+    return y
+
+
+def _prepare_sample_weight(w, n: int) -> np.ndarray | None:
+    if w is None:
+        return None
+    w = _as_array("sample_weight", w).astype(np.float64).reshape(-1)
+    if len(w) != n:
+        raise ValueError(f"sample_weight has {len(w)} entries but X has {n} samples")
+    _check_finite("sample_weight", w)
+    if (w < 0).any():
+        raise ValueError("sample_weight must be non-negative")
+    return w
+
+
+def _split_validation(X, y, w, fraction: float, seed: int):
+    if not 0.0 < fraction < 1.0:
+        raise ValueError(f"validation_split must lie in (0, 1), got {fraction}")
+    n = len(X)
+    n_val = int(round(n * fraction))
+    if n_val < 1 or n_val >= n:
+        raise ValueError(f"validation_split={fraction} of {n} samples leaves no training or no validation data")
+    order = np.random.default_rng([seed, 0]).permutation(n)
+    val, train = np.sort(order[:n_val]), np.sort(order[n_val:])
+    return X[train], y[train], None if w is None else w[train], (X[val], y[val])
+
+
+def epoch_generator(seed: int, epoch: int) -> np.random.Generator:
+    """The generator that shuffles epoch ``epoch`` of a run with ``seed``."""
+    return np.random.default_rng([seed, 1, epoch])
+
+
+# ----------------------------------------------------------------------------------------------
+# Inference
+# ----------------------------------------------------------------------------------------------
+def predict(model, X, batch_size: int | None = None) -> np.ndarray:
+    """The model's outputs on ``X`` (inference mode: dropout off, no graph), as an array.
+
+    ``batch_size`` rows at a time (None: up to 8192 at once). Classification models built with
+    :mod:`nnlab.models` output logits; take ``argmax(axis=1)`` for labels.
+    """
+    X = _as_array("X", X)
+    if X.ndim < 2:
+        raise ValueError(f"X must have shape (n_samples, n_features), got shape {X.shape}")
+    dense = _first_dense(model)
+    if dense is not None and X.ndim == 2 and X.shape[1] != dense.in_features:
+        raise ValueError(f"X has {X.shape[1]} features (shape {X.shape}) but the model's first Dense layer "
+                         f"expects {dense.in_features}")
+    X = np.asarray(X, dtype=_param_dtype(model))
+    step = max(1, int(batch_size)) if batch_size else 8192
+    was_training = model.training
+    model.eval()
+    try:
+        with no_grad():
+            parts = [model(Tensor(X[i:i + step])).numpy() for i in range(0, max(len(X), 1), step)]
+    finally:
+        model.train(was_training)
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+def _metric_input(outputs: np.ndarray, kind: str) -> np.ndarray:
+    if kind == "binary_logits":
+        with np.errstate(over="ignore"):
+            return 1.0 / (1.0 + np.exp(-outputs.astype(np.float64)))
+    return outputs
+
+
+def _loss_value(loss, outputs: np.ndarray, y: np.ndarray, per_sample: bool) -> float:
+    with no_grad(), np.errstate(all="ignore"):
+        value = float(np.asarray(loss(Tensor(outputs), y).data))
+    return value / len(y) if per_sample else value
+
+
+def evaluate(model, X, y, loss="cross_entropy", metrics: Sequence = ("accuracy",),
+             batch_size: int | None = None) -> dict[str, float]:
+    """Loss (mean per sample) and metrics of ``model`` on (X, y), in inference mode."""
+    loss = resolve_loss(loss)
+    kind = loss_kind(loss)
+    X = _prepare_inputs(model, X)
+    outputs = predict(model, X, batch_size)
+    y = _prepare_targets(y, len(X), kind, outputs.shape, outputs.dtype)
+    result = {"loss": _loss_value(loss, outputs, y, _reduction(loss) == "sum")}
+    scored = _metric_input(outputs, kind)
+    for m in metrics:
+        result[metric_name(m)] = float(get_metric(m)(y, scored))
+    return result
+
+
+# ----------------------------------------------------------------------------------------------
+# Training
+# ----------------------------------------------------------------------------------------------
+def _default_metrics(kind: str) -> tuple[str, ...]:
+    return ("mse", "r2") if kind == "regression" else ("accuracy",)
+
+
+def fit(model, X, y, loss: str | Callable = "cross_entropy", optimizer: Any = "sgd", epochs: int = 10,
+        batch_size: int | None = 32, validation_data: tuple | None = None, validation_split: float = 0.0,
+        metrics: Sequence[str | Callable] | None = None, callbacks: Iterable[Callback] = (),
+        penalty: Callable | None = None, schedule: Any = None, shuffle: bool = True, seed: int | None = None,
+        verbose: int = 0, sample_weight: Any = None, initial_epoch: int = 0, lr: float | None = None) -> History:
+    """Train ``model`` on (X, y) by minibatch gradient descent.
+
+    Parameters
+    ----------
+    model : Module
+        Maps a batch of inputs (n, ...) to outputs (n, ...); classifiers output logits.
+    X : array (n_samples, n_features) or (n_samples, ...)
+        Inputs; cast once to the dtype of the model's parameters.
+    y : array (n_samples,) or (n_samples, k)
+        Integer labels or one-hot rows for cross-entropy; 0/1 for binary losses; values for
+        regression (a 1-D y is made a column when the model has one output).
+    loss : str or callable
+        A loss object ``loss(prediction, target) -> Tensor`` or its name in
+        :func:`nnlab.nn.losses.get_loss`. Its ``reduction`` ('mean' or the lecture's 'sum')
+        decides whether the gradient is averaged or summed over the batch.
+    optimizer : str or Optimizer
+        An optimizer over ``model.parameters()`` or a name for :func:`nnlab.optim.get_optimizer`
+        (then ``lr`` sets its learning rate).
+    epochs : int
+        Train until this epoch number (so ``epochs - initial_epoch`` epochs run).
+    batch_size : int or None
+        Rows per step; None or a size >= n gives full-batch gradient descent.
+    validation_data : (X_val, y_val), optional
+        Scored after every epoch ('val_loss' and 'val_<metric>' in the history).
+    validation_split : float
+        Instead, hold out this fraction of (X, y), chosen at random with ``seed``.
+    metrics : sequence of names or callables, optional
+        Recorded per epoch for the training rows (computed on the outputs of the epoch's steps,
+        as Keras does) and for the validation data. Default: ('accuracy',) for classification,
+        ('mse', 'r2') for regression; pass () to record only the loss (fastest).
+    callbacks : sequence of Callback
+        E.g. :class:`EarlyStopping`, :class:`ModelCheckpoint`.
+    penalty : callable, optional
+        ``penalty(model) -> Tensor`` added to the loss of every step (L1/L2 on the weights).
+    schedule : learning-rate schedule or its name, optional
+        After epoch e, ``schedule.step(e + 1, metric=...)`` sets the rate of the next epoch
+        (the metric is 'val_loss' when there is validation data, else 'loss').
+    shuffle : bool
+        Draw a new permutation of the rows every epoch.
+    seed : int, optional
+        Seeds the shuffling and the validation split (a fresh seed is drawn and recorded in
+        ``history.params['seed']`` when None).
+    verbose : int
+        1 shows a progress bar (only on a terminal).
+    sample_weight : array (n_samples,), optional
+        Per-sample weights: each batch loss is sum_i w_i l_i / sum_i w_i (or sum_i w_i l_i for
+        reduction='sum').
+    initial_epoch : int
+        Epoch to start from (resuming from a checkpoint).
+    lr : float, optional
+        Learning rate, when ``optimizer`` is given by name (or to override it).
+
+    Returns
+    -------
+    History
+        Per-epoch 'loss' (mean per sample over the epoch), 'val_loss', metrics and 'lr'.
+
+    Raises
+    ------
+    TrainingDivergedError
+        When the loss becomes NaN or infinite; the model is put back to its last finite weights.
+    """
+    if epochs < 0 or initial_epoch < 0:
+        raise ValueError(f"epochs and initial_epoch must be >= 0, got {epochs} and {initial_epoch}")
+    if batch_size is not None and batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer or None, got {batch_size}")
+    loss = resolve_loss(loss)
+    kind = loss_kind(loss)
+    optimizer = resolve_optimizer(optimizer, model, lr)
+    if isinstance(schedule, str):
+        from nnlab.optim import get_schedule
+
+        schedule = get_schedule(schedule, optimizer)
+    if seed is None:
+        seed = int(np.random.default_rng().integers(2**63 - 1))
+    seed = int(seed)
+
+    X = _prepare_inputs(model, X)
+    out_shape = _probe_output_shape(model, X)
+    dtype = _param_dtype(model)
+    y = _prepare_targets(y, len(X), kind, out_shape, dtype)
+    weights = _prepare_sample_weight(sample_weight, len(X))
+    if validation_data is not None and validation_split:
+        raise ValueError("pass either validation_data or validation_split, not both")
+    if validation_split:
+        X, y, weights, validation_data = _split_validation(X, y, weights, float(validation_split), seed)
+    if validation_data is not None:
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+            raise ValueError("validation_data must be a pair (X_val, y_val)")
+        X_val = _prepare_inputs(model, validation_data[0], "X_val")
+        y_val = _prepare_targets(validation_data[1], len(X_val), kind, out_shape, dtype, "y_val")
+    metrics = _default_metrics(kind) if metrics is None else tuple(metrics)
+    metric_fns = [(metric_name(m), get_metric(m)) for m in metrics]
+
+    n = len(X)
+    bs = n if batch_size is None else min(int(batch_size), n)
+    n_batches = -(-n // bs)
+    reduction = _reduction(loss)
+    per_sample_divisor = reduction == "sum"
+    step_loss = loss if weights is None else _weighted_loss(loss, reduction)
+    params = model.parameters()
+    last_finite = [np.empty_like(p.data) for p in params]
+
+    history = History({"epochs": epochs, "initial_epoch": initial_epoch, "batch_size": bs, "samples": n,
+                       "steps_per_epoch": n_batches, "seed": seed, "reduction": reduction})
+    state = TrainingState(model=model, optimizer=optimizer, history=history, seed=seed, epochs=epochs,
+                          schedule=schedule, epoch=initial_epoch, params=history.params)
+    cbs = CallbackList(callbacks, state)
+    batch_cbs = bool(cbs.batch_callbacks)
+    train_outputs = np.empty((n, *out_shape[1:]), dtype=dtype) if metric_fns else None
+
+    cbs.on_train_begin({})
+    bar = ProgressBar(epochs, initial=initial_epoch, verbose=verbose)
+    try:
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for epoch in range(initial_epoch, epochs):
+                state.epoch = epoch
+                cbs.on_epoch_begin(epoch, {})
+                model.train()
+                order = epoch_generator(seed, epoch).permutation(n) if shuffle else np.arange(n)
+                lr_now = getattr(optimizer, "lr", None)
+                total, have_backup = 0.0, False
+                for b in range(n_batches):
+                    idx = order[b * bs:(b + 1) * bs]
+                    xb, yb = X[idx], y[idx]
+                    out = model(Tensor(xb))
+                    cost = step_loss(out, yb) if weights is None else step_loss(out, yb, weights[idx])
+                    value = float(cost.data)
+                    if penalty is not None:
+                        cost = cost + penalty(model)
+                        check = float(cost.data)
+                    else:
+                        check = value
+                    if not math.isfinite(check):
+                        if have_backup:
+                            for p, saved in zip(params, last_finite):
+                                p.data[...] = saved
+                                p.grad = None
+                        raise TrainingDivergedError(epoch, b, getattr(optimizer, "lr", None), check, have_backup)
+                    for p, saved in zip(params, last_finite):
+                        np.copyto(saved, p.data)
+                    have_backup = True
+                    optimizer.zero_grad()
+                    cost.backward()
+                    optimizer.step()
+                    total += value if per_sample_divisor else value * len(idx)
+                    if train_outputs is not None:
+                        train_outputs[idx] = out.data
+                    if batch_cbs:
+                        cbs.on_batch_end(b, {"loss": value / len(idx) if per_sample_divisor else value})
+                logs = {"loss": total / n}
+                if train_outputs is not None:
+                    scored = _metric_input(train_outputs, kind)
+                    for name, fn in metric_fns:
+                        logs[name] = float(fn(y, scored))
+                if validation_data is not None:
+                    val_out = predict(model, X_val, batch_size=max(bs, 1024))
+                    logs["val_loss"] = _loss_value(loss, val_out, y_val, per_sample_divisor)
+                    scored = _metric_input(val_out, kind)
+                    for name, fn in metric_fns:
+                        logs["val_" + name] = float(fn(y_val, scored))
+                if lr_now is not None:
+                    logs["lr"] = float(lr_now)
+                history.append(epoch, logs)
+                cbs.on_epoch_end(epoch, logs)
+                if schedule is not None:
+                    schedule.step(epoch + 1, metric=logs.get("val_loss", logs["loss"]))
+                bar.update(logs)
+                if state.stop_training:
+                    break
+        cbs.on_train_end({})
+    finally:
+        bar.close()
+        model.train()
+    return history
+
+
+def _weighted_loss(loss, reduction: str) -> Callable:
+    """loss(out, y, w) = sum_i w_i l_i / sum_i w_i ('mean') or sum_i w_i l_i ('sum')."""
+    unreduced = _per_sample_loss(loss)
+
+    def weighted(out, target, w):
+        per = unreduced(out, target)
+        if per.ndim > 1:
+            from nnlab import ops
+
+            per = ops.mean(per, axis=tuple(range(1, per.ndim)))
+        w = w.astype(per.dtype)
+        total = (per * w).sum()
+        if reduction == "sum":
+            return total
+        s = float(w.sum())
+        return total * (1.0 / s) if s > 0 else total * 0.0
+
+    return weighted

@@ -1,0 +1,248 @@
+"""The fit loop: a hand-worked SGD step, reductions, history, validation, divergence, bad input,
+sample weights, metrics, and the small regression/classification targets of issue 3."""
+import numpy as np
+import pytest
+
+from nnlab import nn
+from nnlab.data import StandardScaler, load_breast_cancer, make_franke, train_test_split
+from nnlab.models import logistic_regression, mlp
+from nnlab.nn.losses import BCEWithLogitsLoss, CrossEntropyLoss, MSELoss
+from nnlab.nn.regularization import L2
+from nnlab.optim import SGD, Adam, StepLR
+from nnlab.train import (
+    History, TrainingDivergedError, accuracy, confusion_matrix, evaluate, fit, get_metric, mse, predict, r2,
+)
+
+
+def linear_model(n_in=3, n_out=1, seed=0):
+    return nn.Dense(n_in, n_out, weight_init="glorot_normal", dtype=np.float64, rng=seed)
+
+
+def blobs(rng, n=120, d=4, k=3):
+    centres = rng.normal(scale=3.0, size=(k, d))
+    y = rng.integers(0, k, size=n)
+    return centres[y] + rng.normal(size=(n, d)), y
+
+
+# ---------------------------------------------------------------------------------------------
+# the update itself
+# ---------------------------------------------------------------------------------------------
+def test_one_full_batch_sgd_step_by_hand(rng):
+    """theta <- theta - eta dC/dtheta with C = (1/n) sum (x w + b - t)^2."""
+    X, t = rng.normal(size=(10, 3)), rng.normal(size=(10, 1))
+    model = linear_model()
+    W, b = model.weight.data.copy(), model.bias.data.copy()
+    fit(model, X, t, loss=MSELoss(), optimizer=SGD(model.parameters(), lr=0.1), epochs=1, batch_size=None,
+        shuffle=False, metrics=())
+    residual = X @ W + b - t
+    np.testing.assert_allclose(model.weight.data, W - 0.1 * 2 / 10 * X.T @ residual, rtol=1e-12)
+    np.testing.assert_allclose(model.bias.data, b - 0.1 * 2 / 10 * residual.sum(axis=0), rtol=1e-12)
+
+
+def test_sum_reduction_is_mean_times_batch_size(rng):
+    """The lecture's summed gradient with eta/n equals the averaged gradient with eta."""
+    X, y = blobs(rng)
+    a, b = mlp(4, (8,), 3, dtype=np.float64, rng=1), mlp(4, (8,), 3, dtype=np.float64, rng=1)
+    fit(a, X, y, loss=CrossEntropyLoss("mean"), optimizer=SGD(a.parameters(), lr=0.5), epochs=3,
+        batch_size=None, seed=0, metrics=())
+    fit(b, X, y, loss=CrossEntropyLoss("sum"), optimizer=SGD(b.parameters(), lr=0.5 / len(X)), epochs=3,
+        batch_size=None, seed=0, metrics=())
+    for pa, pb in zip(a.parameters(), b.parameters()):
+        np.testing.assert_allclose(pa.data, pb.data, rtol=1e-10, atol=1e-12)
+
+
+def test_penalty_adds_lambda_w_to_the_gradient(rng):
+    """With L2(lam) one step is W - eta (dC/dW + lam W), biases unpenalised."""
+    X, t = rng.normal(size=(8, 3)), rng.normal(size=(8, 1))
+    model = linear_model()
+    W, b = model.weight.data.copy(), model.bias.data.copy()
+    fit(model, X, t, loss=MSELoss("sum"), optimizer=SGD(model.parameters(), lr=0.01), epochs=1,
+        batch_size=None, shuffle=False, penalty=L2(0.3), metrics=())
+    residual = X @ W + b - t
+    np.testing.assert_allclose(model.weight.data, W - 0.01 * (2 * X.T @ residual + 0.3 * W), rtol=1e-12)
+    np.testing.assert_allclose(model.bias.data, b - 0.01 * 2 * residual.sum(axis=0), rtol=1e-12)
+
+
+def test_sample_weight_equals_repeating_rows(rng):
+    """Weight 2 on a row = that row twice, for the weighted mean of the per-sample losses."""
+    X, t = rng.normal(size=(6, 3)), rng.normal(size=(6, 1))
+    w = np.array([1.0, 2.0, 1.0, 1.0, 2.0, 1.0])
+    rows = np.repeat(np.arange(6), w.astype(int))
+    a, b = linear_model(), linear_model()
+    fit(a, X, t, loss=MSELoss(), optimizer=SGD(a.parameters(), lr=0.1), epochs=2, batch_size=None,
+        shuffle=False, sample_weight=w, metrics=())
+    fit(b, X[rows], t[rows], loss=MSELoss(), optimizer=SGD(b.parameters(), lr=0.1), epochs=2,
+        batch_size=None, shuffle=False, metrics=())
+    np.testing.assert_allclose(a.weight.data, b.weight.data, rtol=1e-12)
+
+
+def test_same_seed_same_run_other_seed_other_run(rng):
+    X, y = blobs(rng)
+
+    def run(seed):
+        m = mlp(4, (8,), 3, rng=1)
+        fit(m, X, y, optimizer=SGD(m.parameters(), lr=0.1), epochs=3, batch_size=16, seed=seed, metrics=())
+        return m.state_dict()
+
+    a, b, c = run(0), run(0), run(1)
+    assert all(np.array_equal(a[k], b[k]) for k in a)
+    assert not all(np.array_equal(a[k], c[k]) for k in a)
+
+
+# ---------------------------------------------------------------------------------------------
+# history, validation, metrics
+# ---------------------------------------------------------------------------------------------
+def test_history_records_training_and_validation(rng):
+    X, y = blobs(rng)
+    model = mlp(4, (8,), 3, rng=0)
+    opt = SGD(model.parameters(), lr=0.1)
+    h = fit(model, X[:100], y[:100], optimizer=opt, epochs=4, batch_size=25, seed=0,
+            validation_data=(X[100:], y[100:]), schedule=StepLR(opt, step_size=2, gamma=0.5))
+    assert isinstance(h, History)
+    assert h.epoch == [0, 1, 2, 3]
+    assert set(h.history) == {"loss", "accuracy", "val_loss", "val_accuracy", "lr"}
+    assert all(len(v) == 4 for v in h.history.values())
+    assert h.history["lr"] == [0.1, 0.1, 0.05, 0.05]
+    assert h.history["loss"][-1] < h.history["loss"][0]
+    # validation values are those of evaluate() on the final model
+    final = evaluate(model, X[100:], y[100:], loss="cross_entropy")
+    assert final["loss"] == pytest.approx(h.history["val_loss"][-1], rel=1e-6)
+    assert final["accuracy"] == pytest.approx(h.history["val_accuracy"][-1])
+
+
+def test_training_loss_and_metrics_are_per_sample_means(rng):
+    """With lr = 0 the epoch's running loss and accuracy equal evaluate() on the training rows."""
+    X, y = blobs(rng, n=100)
+    for reduction in ("mean", "sum"):
+        model = mlp(4, (8,), 3, rng=0)
+        h = fit(model, X, y, loss=CrossEntropyLoss(reduction), optimizer=SGD(model.parameters(), lr=0.0),
+                epochs=1, batch_size=30, seed=0)
+        ref = evaluate(model, X, y, loss=CrossEntropyLoss("mean"))
+        assert h.history["loss"][0] == pytest.approx(ref["loss"], rel=1e-5)
+        assert h.history["accuracy"][0] == pytest.approx(ref["accuracy"])
+
+
+def test_validation_split_is_seeded_and_sized(rng):
+    X, y = blobs(rng, n=100)
+    seen = []
+    for _ in range(2):
+        m = mlp(4, (8,), 3, rng=0)
+        h = fit(m, X, y, optimizer=SGD(m.parameters(), lr=0.1), epochs=2, batch_size=20, seed=3,
+                validation_split=0.25)
+        assert h.params["samples"] == 75
+        seen.append(h.history["val_loss"])
+    assert seen[0] == seen[1]
+
+
+def test_regression_defaults_and_names(rng):
+    """Loss and optimizer by name; regression records mse and r2; a 1-D target becomes a column."""
+    X = rng.normal(size=(64, 2))
+    t = X @ np.array([1.0, -2.0]) + 0.5
+    model = linear_model(2, 1)
+    h = fit(model, X, t, loss="mse", optimizer="sgd", lr=0.05, epochs=30, batch_size=16, seed=0)
+    assert {"mse", "r2"} <= set(h.history)
+    assert h.history["r2"][-1] > 0.99
+
+
+def test_metrics():
+    y = np.array([0, 2, 1, 2])
+    logits = np.array([[3.0, 0, 0], [0, 0, 1.0], [0, 2.0, 0], [5.0, 0, 0]])
+    assert accuracy(y, logits) == 0.75
+    assert accuracy(y, np.exp(logits) / np.exp(logits).sum(1, keepdims=True)) == 0.75
+    assert accuracy(np.eye(3)[y], logits) == 0.75
+    assert accuracy(y, np.array([0, 2, 1, 0])) == 0.75
+    assert accuracy(np.array([1, 0, 1]), np.array([[0.7], [0.2], [0.4]])) == pytest.approx(2 / 3)
+    sklearn_metrics = pytest.importorskip("sklearn.metrics")
+    np.testing.assert_array_equal(confusion_matrix(y, logits), sklearn_metrics.confusion_matrix(y, logits.argmax(1)))
+    t, p = np.array([1.0, 2.0, 4.0, 3.0]), np.array([1.1, 1.8, 3.5, 3.3])
+    assert r2(t, p) == pytest.approx(sklearn_metrics.r2_score(t, p))
+    assert mse(t, p) == pytest.approx(sklearn_metrics.mean_squared_error(t, p))
+    with pytest.raises(ValueError, match="unknown metric 'f1'.*accuracy"):
+        get_metric("f1")
+
+
+# ---------------------------------------------------------------------------------------------
+# errors
+# ---------------------------------------------------------------------------------------------
+def test_divergence_raises_and_keeps_finite_weights(rng):
+    X = rng.normal(scale=10.0, size=(64, 3))
+    t = rng.normal(scale=10.0, size=(64, 1))
+    model = linear_model()
+    with pytest.raises(TrainingDivergedError) as info:
+        fit(model, X, t, loss=MSELoss("sum"), optimizer=SGD(model.parameters(), lr=1.0), epochs=50,
+            batch_size=8, seed=0, metrics=())
+    err = info.value
+    assert f"epoch {err.epoch}, batch {err.batch}" in str(err) and "learning rate 1" in str(err)
+    assert err.lr == 1.0
+    assert all(np.isfinite(p.data).all() for p in model.parameters())
+    assert np.isfinite(evaluate(model, X[:8], t[:8], loss="mse", metrics=())["loss"])
+
+
+@pytest.mark.parametrize("X, y, match", [
+    (np.full((4, 3), np.nan), np.zeros(4, dtype=int), r"X contains NaN or inf"),
+    (np.zeros((4, 3)), np.zeros(5, dtype=int), r"X has 4 samples but y has 5"),
+    (np.zeros((4, 7)), np.zeros(4, dtype=int), r"X has 7 features \(shape \(4, 7\)\) but the model's first Dense layer expects 3"),
+    (np.zeros(4), np.zeros(4, dtype=int), r"shape \(n_samples, n_features\)"),
+    (np.zeros((4, 3)), np.array([0, 1, 2, 5]), r"labels from 0 to 5 .* 3 classes"),
+    (np.zeros((4, 3)), np.array([0, 1, np.inf, 0]), r"y contains NaN or inf"),
+])
+def test_bad_input_is_named(X, y, match):
+    model = mlp(3, (4,), 3, rng=0)
+    with pytest.raises(ValueError, match=match):
+        fit(model, X, y, optimizer=SGD(model.parameters(), lr=0.1), epochs=1)
+
+
+def test_predict_is_inference_mode(rng):
+    model = mlp(4, (32,), 3, dropout=0.5, rng=0)
+    X = rng.normal(size=(10, 4))
+    np.testing.assert_allclose(predict(model, X), predict(model, X, batch_size=3), rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(predict(model, X), predict(model, X))
+    assert model.training
+    with pytest.raises(ValueError, match="expects 4"):
+        predict(model, X[:, :2])
+
+
+def test_progress_bar_is_quiet_off_a_terminal(rng, capsys):
+    X, y = blobs(rng, n=40)
+    model = mlp(4, (8,), 3, rng=0)
+    fit(model, X, y, optimizer=SGD(model.parameters(), lr=0.1), epochs=2, batch_size=10, verbose=1, seed=0)
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
+
+
+# ---------------------------------------------------------------------------------------------
+# issue 3 targets that are quick to reach
+# ---------------------------------------------------------------------------------------------
+def test_breast_cancer_sigmoid_output_bce():
+    X, y = load_breast_cancer(dtype=np.float64)
+    Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.2, seed=0)
+    scaler = StandardScaler().fit(Xtr)
+    Xtr, Xte = scaler.transform(Xtr), scaler.transform(Xte)
+    model = mlp(30, (16,), 1, activation="relu", dtype=np.float64, rng=0)
+    fit(model, Xtr, ytr, loss=BCEWithLogitsLoss(), optimizer=Adam(model.parameters(), lr=1e-3), epochs=40,
+        batch_size=32, seed=0, penalty=L2(1e-3))
+    assert accuracy(yte, 1 / (1 + np.exp(-predict(model, Xte)))) >= 0.96
+
+
+def test_logistic_regression_matches_sklearn():
+    linear_model_mod = pytest.importorskip("sklearn.linear_model")
+    X, y = load_breast_cancer(dtype=np.float64)
+    Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.2, seed=0)
+    scaler = StandardScaler().fit(Xtr)
+    Xtr, Xte = scaler.transform(Xtr), scaler.transform(Xte)
+    reference = linear_model_mod.LogisticRegression(C=1.0).fit(Xtr, ytr).score(Xte, yte)
+    model = logistic_regression(30, 2)
+    # scikit-learn minimises sum_i l_i + ||w||^2 / (2C): with the mean loss that is L2(1 / (C n))
+    fit(model, Xtr, ytr, loss=BCEWithLogitsLoss(), optimizer=Adam(model.parameters(), lr=0.05), epochs=150,
+        batch_size=None, seed=0, penalty=L2(1.0 / len(Xtr)), metrics=())
+    ours = accuracy(yte, predict(model, Xte), threshold=0.0)
+    assert abs(ours - reference) <= 0.01
+
+
+def test_franke_regression_r2():
+    X, t = make_franke(1000, noise=0.0, seed=0, dtype=np.float64)
+    Xtr, Xte, ttr, tte = train_test_split(X, t, test_size=0.2, seed=0)
+    model = mlp(2, (64, 64), 1, activation="tanh", dtype=np.float64, rng=0)
+    fit(model, Xtr, ttr, loss=MSELoss(), optimizer=Adam(model.parameters(), lr=3e-3), epochs=150,
+        batch_size=32, seed=0, metrics=())
+    assert r2(tte, predict(model, Xte)) >= 0.95
