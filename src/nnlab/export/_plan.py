@@ -86,10 +86,11 @@ def _unsupported(layer: Any, where: str, why: str = "") -> UnsupportedLayerError
 
 def act_of_function(fn: Callable, where: str) -> Act:
     """The Act of an activation *function* (a Dense's ``activation``), with the ops' default parameters."""
-    name = activation_name(fn)
-    if name not in ACTIVATIONS or ACTIVATIONS[name] is not fn:
+    name = activation_name(fn)  # the first registered name: 'logistic' -> 'sigmoid', 'linear' -> 'identity'
+    if ACTIVATIONS.get(name) is not fn:
         raise _unsupported(fn, where, "a custom activation function")
-    name = activation_name(ACTIVATIONS[name])  # canonical spelling: 'logistic' -> 'sigmoid'
+    if name not in ACTIVATION_NAMES:
+        raise _unsupported(fn, where, f"activation {name!r} has no exporter yet")
     if name == "leaky_relu":
         return Act(name, alpha=0.01)  # ops.leaky_relu's default, which Dense uses
     if name == "elu":

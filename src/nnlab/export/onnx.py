@@ -9,7 +9,6 @@ Dense          Gemm(x, W, b) on 2-d inputs (W stays (in, out)); MatMul + Add oth
 Conv2D         Conv (weights (out, in, kh, kw); explicit pads, or SAME_UPPER for strided 'same')
 MaxPool2D      MaxPool;  AvgPool2D: AveragePool (count_include_pad=1, as nnlab counts the zeros)
 Flatten        Flatten(axis=1);  Reshape: Reshape([0, *target]);  NHWCToNCHW: Transpose
-
 Dropout        Dropout in inference mode (the identity)
 activations    Sigmoid, Tanh, Relu, LeakyRelu, Elu, Softplus, Softmax(axis), Identity;
                Step (x >= 0) as Cast(Not(Less(x, 0)))
@@ -51,7 +50,10 @@ def import_onnx():
 
 def onnx_model(model: Module, input_shape: Sequence[int | str] | None = None, opset: int = DEFAULT_OPSET,
                dtype: Any = np.float32) -> "onnx.ModelProto":
-    """The ONNX model (checked with ``onnx.checker``) of an nnlab model; see :func:`to_onnx`."""
+    """The ONNX model of an nnlab model, shape-inferred and checked with ``onnx.checker``.
+
+    Arguments as for :func:`to_onnx` (``dtype=None``: the model's dtype); nothing is written.
+    """
     onnx = import_onnx()
     from onnx import TensorProto, helper
 

@@ -187,8 +187,9 @@ def save_torch(model: Module, path: str | os.PathLike, input_shape: Sequence[int
     module = to_torch(model).eval()
     dtype = torch.float64 if model_dtype(model) == np.float64 else torch.float32
     example = torch.zeros((2, *(int(n) for n in input_shape)), dtype=dtype)
+    # The batch is free; other axes stay free unless a layer fixes them (channels, a Dense's width).
     dynamic = {0: torch.export.Dim("batch")}
-    dynamic.update({axis: torch.export.Dim.AUTO for axis in range(2, example.ndim)})
+    dynamic.update({axis: torch.export.Dim.AUTO for axis in range(1, example.ndim)})
     program = torch.export.export(module, (example,), dynamic_shapes=(dynamic,))
     return write_atomically(path, lambda tmp: torch.export.save(program, tmp))
 
