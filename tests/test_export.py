@@ -1,6 +1,7 @@
 """nnlab.export: PyTorch and ONNX agree with nnlab's own forward pass; round trips are exact."""
 from __future__ import annotations
 
+import importlib.util
 import sys
 
 import numpy as np
@@ -161,6 +162,32 @@ def test_onnxruntime_matches_nnlab(name, rng, tmp_path):
         out = session.run(None, {"input": x[:batch]})[0]
         np.testing.assert_allclose(out, predict(model, x[:batch]), rtol=1e-5, atol=1e-5)
     assert not list(tmp_path.glob(".*"))  # no temporary file left behind
+
+
+@pytest.mark.parametrize("name", ["lecture_mlp", "lecture_cnn", "lenet"])
+def test_shipped_models_export(name, rng, tmp_path):
+    """The models `nnlab digits` and `nnlab cnn` train: ONNX to 1e-5, torch round trip exact."""
+    pytest.importorskip("onnx", reason="ONNX export is an optional extra (pip install nnlab[onnx])")
+    ort = pytest.importorskip("onnxruntime", reason="onnxruntime is an optional extra (pip install nnlab[onnx])")
+    from nnlab import models
+    from nnlab.models import cnn as cnn_models
+
+    model, shape = {
+        "lecture_mlp": lambda: (models.lecture_mlp(rng=0), (64,)),  # float64, N(0, 1) weights as the lecture's
+        "lecture_cnn": lambda: (cnn_models.lecture_cnn(flat_input=True, rng=0), (64,)),
+        "lenet": lambda: (cnn_models.lenet(rng=0), (1, 28, 28)),
+    }[name]()
+    model.eval()
+    x = rng.uniform(0, 16 if name != "lenet" else 1, size=(4, *shape))  # pixel ranges of digits and MNIST
+    expected = predict(model, x.astype(model.parameters()[0].dtype))
+    if name == "lenet":
+        assert input_shape(model, concrete=True) == (1, 28, 28)
+    session = ort.InferenceSession(str(to_onnx(model, tmp_path / "m.onnx")), providers=["CPUExecutionProvider"])
+    out = session.run(None, {"input": x.astype(np.float32)})[0]
+    np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-5 * np.abs(expected).max())
+    if importlib.util.find_spec("torch") is not None:
+        back = from_torch(to_torch(model))
+        assert np.array_equal(predict(back, x.astype(model.parameters()[0].dtype)), expected)
 
 
 def test_onnx_float64_graph_and_symbolic_image_size(rng, tmp_path):
