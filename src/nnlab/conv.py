@@ -139,23 +139,17 @@ def _crop(xp: np.ndarray, pads: Pads, hw) -> np.ndarray:
     return xp[:, :, pads[0]:pads[0] + hw[0], pads[2]:pads[2] + hw[1]]
 
 
-def _window_view(xp: np.ndarray, k, s, out_hw, order: str) -> np.ndarray:
-    """A read-only strided view of all windows: 'patch' order (N, C, kh, kw, Ho, Wo), 'pool' (N, C, Ho, Wo, kh, kw)."""
+def _patch_view(xp: np.ndarray, k, s, out_hw) -> np.ndarray:
+    """A read-only strided view (N, C, kh, kw, Ho, Wo): entry [n, c, p, q, i, j] = xp[n, c, i*sh + p, j*sw + q]."""
     sn, sc, sh, sw = xp.strides
-    n, c = xp.shape[:2]
-    if order == "patch":
-        shape = (n, c, k[0], k[1], out_hw[0], out_hw[1])
-        strides = (sn, sc, sh, sw, sh * s[0], sw * s[1])
-    else:
-        shape = (n, c, out_hw[0], out_hw[1], k[0], k[1])
-        strides = (sn, sc, sh * s[0], sw * s[1], sh, sw)
-    return as_strided(xp, shape, strides, writeable=False)
+    shape = (*xp.shape[:2], k[0], k[1], out_hw[0], out_hw[1])
+    return as_strided(xp, shape, (sn, sc, sh, sw, sh * s[0], sw * s[1]), writeable=False)
 
 
 def _im2col(x: np.ndarray, k, s, pads) -> tuple[np.ndarray, tuple[int, int]]:
     """Patch matrices cols[n] of shape (C*kh*kw, Ho*Wo): column (i, j) is the window under output (i, j)."""
     out_hw = _output_hw(x.shape[2:], k, s, pads)
-    view = _window_view(_pad(x, pads), k, s, out_hw, "patch")
+    view = _patch_view(_pad(x, pads), k, s, out_hw)
     n, c = x.shape[:2]
     return view.reshape(n, c * k[0] * k[1], out_hw[0] * out_hw[1]), out_hw
 
@@ -186,9 +180,28 @@ def _conv_raw(x, w, s, pads, cols=None):
 
 
 def _input_grad_raw(g, w, input_hw, s, pads):
-    n = g.shape[0]
-    cols = np.matmul(w.reshape(w.shape[0], -1).T, g.reshape(n, g.shape[1], -1))
-    return _col2im(cols, (n, w.shape[1], *input_hw), w.shape[2:], s, pads)
+    n, o = g.shape[:2]
+    w_mat_t = w.reshape(o, -1).T
+    if s != (1, 1):
+        cols = np.matmul(w_mat_t, g.reshape(n, o, -1))
+        return _col2im(cols, (n, w.shape[1], *input_hw), w.shape[2:], s, pads)
+    # Stride 1: give g the padded width Wp (zeros in the extra columns). Then the patch entries
+    # of kernel position (p, q) for one image form ONE run of Ho*Wp consecutive pixels of the
+    # padded image, starting at p*Wp + q, and col2im adds long runs instead of rows of Wo.
+    c, (kh, kw) = w.shape[1], w.shape[2:]
+    hp, wp = input_hw[0] + pads[0] + pads[1], input_hw[1] + pads[2] + pads[3]
+    ho, wo = g.shape[2:]
+    g_wide = np.zeros((n, o, ho, wp), dtype=g.dtype)
+    g_wide[..., :wo] = g
+    cols = np.matmul(w_mat_t, g_wide.reshape(n, o, ho * wp)).reshape(n, c, kh, kw, ho * wp)
+    plane = hp * wp
+    flat = np.zeros(n * c * plane + kw, dtype=cols.dtype)  # runs of the last plane overrun it by < kw zeros
+    item = flat.itemsize
+    for p in range(kh):
+        for q in range(kw):
+            run = as_strided(flat[p * wp + q:], (n, c, ho * wp), (c * plane * item, plane * item, item))
+            run += cols[:, :, p, q]
+    return _crop(flat[:n * c * plane].reshape(n, c, hp, wp), pads, input_hw)
 
 
 def _weight_grad_from_cols(g, cols, weight_shape):
@@ -313,8 +326,12 @@ def conv2d_weight_grad(x, g, kernel_size: Any, stride: Any = 1, padding: Any = 0
 # --------------------------------------------------------------------------------------------
 # Pooling
 # --------------------------------------------------------------------------------------------
+# Every kernel position (p, q) meets one pixel of every window, and those pixels form the strided
+# slice xpad[:, :, p::sh, q::sw] of output shape. Pooling is a loop over the kh*kw positions with
+# whole-array operations on these slices: no window copies, no loop over pixels or samples.
 def _pool_args(x, kernel_size, stride, padding):
     _check_image(x, "pooling input")
+    _check_floating(x, "pooling input")
     k = _pair(kernel_size, "kernel_size")
     s = k if stride is None else _pair(stride, "stride")
     if not isinstance(padding, (int, np.integer)) or isinstance(padding, bool) or padding < 0:
@@ -326,42 +343,60 @@ def _pool_args(x, kernel_size, stride, padding):
     return k, s, pads, out_hw
 
 
-def _windows(x: np.ndarray, k, s, pads, out_hw, fill: float) -> np.ndarray:
-    """Contiguous (N, C, Ho, Wo, kh*kw): the entries of each pooling window."""
-    n, c = x.shape[:2]
-    view = _window_view(_pad(x, pads, fill), k, s, out_hw, "pool")
-    return view.reshape(n, c, out_hw[0], out_hw[1], k[0] * k[1])
+def _positions(k, s, out_hw) -> list:
+    """(index p*kw + q, the slice of the padded image that kernel position (p, q) sees), row-major."""
+    hi, wi = s[0] * (out_hw[0] - 1) + 1, s[1] * (out_hw[1] - 1) + 1
+    return [(p * k[1] + q, (Ellipsis, slice(p, p + hi, s[0]), slice(q, q + wi, s[1])))
+            for p in range(k[0]) for q in range(k[1])]
 
 
-def _unwindow(w: np.ndarray, x_shape, k, s, pads) -> np.ndarray:
-    """Adjoint of ``_windows`` (with fill 0): add each window entry back to its pixel."""
-    n, c, h, wd = x_shape
-    ho, wo = w.shape[2:4]
-    w = w.reshape(n, c, ho, wo, k[0], k[1])
-    if s == k:  # non-overlapping windows tile the image: a transpose places them
-        xp = np.zeros((n, c, h + pads[0] + pads[1], wd + pads[2] + pads[3]), dtype=w.dtype)
-        xp[:, :, :ho * k[0], :wo * k[1]] = w.transpose(0, 1, 2, 4, 3, 5).reshape(n, c, ho * k[0], wo * k[1])
-        return _crop(xp, pads, (h, wd))
-    return _col2im(w.transpose(0, 1, 4, 5, 2, 3), x_shape, k, s, pads)
+def _scatter_buffer(x_shape, k, s, pads, out_hw, dtype) -> tuple[np.ndarray, bool]:
+    """Zeros of the padded input shape (empty when the windows tile it exactly), and whether windows overlap."""
+    n, c, h, w = x_shape
+    hp, wp = h + pads[0] + pads[1], w + pads[2] + pads[3]
+    tiled = s == k and hp == out_hw[0] * k[0] and wp == out_hw[1] * k[1]
+    buffer = np.empty((n, c, hp, wp), dtype) if tiled else np.zeros((n, c, hp, wp), dtype)
+    return buffer, s[0] < k[0] or s[1] < k[1]
 
 
-def _max_select(x, onehot, k, s, pads):
-    """y = x at the chosen entry of each window (a linear map of x);  VJP: _max_scatter(g)."""
-    out_hw = onehot.shape[2:4]
+def _max_select(x, choice, k, s, pads):
+    """y = the entry of each window that ``choice`` names (a linear map of x);  VJP: _max_scatter(g)."""
     xr = _raw(x)
-    data = np.where(onehot, _windows(xr, k, s, pads, out_hw, 0.0), np.zeros((), xr.dtype)).sum(axis=-1)
+    xp = _pad(xr, pads)
+    data = np.zeros(choice.shape, dtype=xr.dtype)
+    for i, window in _positions(k, s, choice.shape[2:]):
+        np.copyto(data, xp[window], where=choice == i)
     if not isinstance(x, Tensor):
         return data
-    return node(data, (x,), (lambda g, out, x: _max_scatter(g, onehot, tuple(x.shape), k, s, pads),))
+    return node(data, (x,), (lambda g, out, x: _max_scatter(g, choice, tuple(x.shape), k, s, pads),))
 
 
-def _max_scatter(g, onehot, x_shape, k, s, pads):
-    """dx = g placed at the chosen entry of each window, zero elsewhere;  VJP: _max_select(gg)."""
+def _max_scatter(g, choice, x_shape, k, s, pads):
+    """dx = g put at the entry of each window that ``choice`` names, 0 elsewhere;  VJP: _max_select(gg)."""
     gr = _raw(g)
-    data = _unwindow(np.where(onehot, gr[..., None], np.zeros((), gr.dtype)), x_shape, k, s, pads)
+    out_hw = choice.shape[2:]
+    dxp, overlap = _scatter_buffer(x_shape, k, s, pads, out_hw, gr.dtype)
+    for i, window in _positions(k, s, out_hw):
+        if overlap:
+            dxp[window] += gr * (choice == i)
+        else:
+            np.multiply(gr, choice == i, out=dxp[window])
+    data = _crop(dxp, pads, x_shape[2:])
     if not isinstance(g, Tensor):
         return data
-    return node(data, (g,), (lambda gg, out, g: _max_select(gg, onehot, k, s, pads),))
+    return node(data, (g,), (lambda gg, out, g: _max_select(gg, choice, k, s, pads),))
+
+
+def _max_and_argmax(items: list) -> tuple:
+    """Elementwise maximum of the arrays in ``items`` = [(values, index), ...] and the index of the first
+    maximal one, by a tournament that keeps the earlier entry on ties (fewer passes than a chain)."""
+    while len(items) > 1:
+        paired = []
+        for (a, ia), (b, ib) in zip(items[0::2], items[1::2]):
+            later_wins = b > a
+            paired.append((np.maximum(a, b), np.where(later_wins, ib, ia)))
+        items = paired + items[len(paired) * 2:]
+    return items[0]
 
 
 def max_pool2d(x, kernel_size: Any, stride: Any = None, padding: int = 0):
@@ -372,26 +407,33 @@ def max_pool2d(x, kernel_size: Any, stride: Any = None, padding: int = 0):
     """
     k, s, pads, out_hw = _pool_args(x, kernel_size, stride, padding)
     xr = _raw(x)
+    xp = _pad(xr, pads, -np.inf)
+    positions = _positions(k, s, out_hw)
     if not isinstance(x, Tensor) or not x.requires_grad:
-        if s == k and not any(pads):  # the fast path: a reshape, no copy
-            n, c = xr.shape[:2]
-            tiles = xr[:, :, :out_hw[0] * k[0], :out_hw[1] * k[1]].reshape(n, c, out_hw[0], k[0], out_hw[1], k[1])
-            data = tiles.max(axis=(3, 5))
-        else:
-            data = _windows(xr, k, s, pads, out_hw, -np.inf).max(axis=-1)
+        data = xp[positions[0][1]].copy()
+        for _, window in positions[1:]:
+            np.maximum(data, xp[window], out=data)
         return Tensor(data) if isinstance(x, Tensor) else data
-    windows = _windows(xr, k, s, pads, out_hw, -np.inf)
-    choice = windows.argmax(axis=-1)
-    onehot = choice[..., None] == np.arange(windows.shape[-1], dtype=choice.dtype)
-    data = np.take_along_axis(windows, choice[..., None], axis=-1)[..., 0]
-    return node(data, (x,), (lambda g, out, x: _max_scatter(g, onehot, tuple(x.shape), k, s, pads),))
+    index_type = np.uint8 if len(positions) < 256 else np.int32
+    if len(positions) == 1:  # 1x1 windows: each entry is its own maximum
+        data = xp[positions[0][1]].copy()
+        choice = np.zeros(data.shape, dtype=index_type)
+    else:
+        data, choice = _max_and_argmax([(xp[window], index_type(i)) for i, window in positions])
+    return node(data, (x,), (lambda g, out, x: _max_scatter(g, choice, tuple(x.shape), k, s, pads),))
 
 
 def _avg_spread(g, x_shape, k, s, pads):
     """dx of avg_pool2d: g / (kh kw) added to every entry of its window;  VJP: avg_pool2d(gg)."""
     gr = _raw(g)
-    share = gr / (k[0] * k[1])
-    data = _unwindow(np.broadcast_to(share[..., None], (*gr.shape, k[0] * k[1])), x_shape, k, s, pads)
+    share = gr * gr.dtype.type(1.0 / (k[0] * k[1]))
+    dxp, overlap = _scatter_buffer(x_shape, k, s, pads, share.shape[2:], gr.dtype)
+    for _, window in _positions(k, s, share.shape[2:]):
+        if overlap:
+            dxp[window] += share
+        else:
+            dxp[window] = share
+    data = _crop(dxp, pads, x_shape[2:])
     if not isinstance(g, Tensor):
         return data
     return node(data, (g,), (lambda gg, out, g: avg_pool2d(gg, k, s, pads[0]),))
@@ -405,13 +447,12 @@ def avg_pool2d(x, kernel_size: Any, stride: Any = None, padding: int = 0):
     """
     k, s, pads, out_hw = _pool_args(x, kernel_size, stride, padding)
     xr = _raw(x)
-    n, c = xr.shape[:2]
-    if s == k and not any(pads):
-        tiles = xr[:, :, :out_hw[0] * k[0], :out_hw[1] * k[1]].reshape(n, c, out_hw[0], k[0], out_hw[1], k[1])
-        data = tiles.mean(axis=(3, 5))
-    else:
-        data = _windows(xr, k, s, pads, out_hw, 0.0).mean(axis=-1)
-    data = data.astype(xr.dtype, copy=False)
+    xp = _pad(xr, pads)
+    positions = _positions(k, s, out_hw)
+    data = xp[positions[0][1]].copy()
+    for _, window in positions[1:]:
+        data += xp[window]
+    data *= data.dtype.type(1.0 / (k[0] * k[1]))
     if not isinstance(x, Tensor):
         return data
     return node(data, (x,), (lambda g, out, x: _avg_spread(g, tuple(x.shape), k, s, pads),))
