@@ -372,3 +372,17 @@ def test_command_exports_a_saved_model_to_torch(rng, tmp_path, capsys):
         with torch.no_grad():
             out = loaded(torch.from_numpy(x[:batch])).numpy()
         np.testing.assert_allclose(out, predict(model, x[:batch]), rtol=1e-5, atol=1e-6)
+
+
+def test_command_reports_errors_without_a_traceback(rng, tmp_path, capsys):
+    from nnlab.cli import main
+    from nnlab.io import save_model
+
+    assert main(["export", str(tmp_path / "missing.npz"), "--to", "onnx"]) == 2
+    assert "missing.npz" in capsys.readouterr().err
+    pytest.importorskip("onnx", reason="ONNX export is an optional extra (pip install nnlab[onnx])")
+    save_model(nn.Sequential(nn.Flatten(), nn.Dense(4, 2, rng=0)), tmp_path / "flat.npz")
+    assert main(["export", str(tmp_path / "flat.npz"), "--to", "onnx"]) == 2  # input shape unknown
+    assert "input_shape" in capsys.readouterr().err
+    assert main(["export", str(tmp_path / "flat.npz"), "--to", "onnx", "--input-shape", "2,2"]) == 0
+    assert (tmp_path / "flat.onnx").is_file()

@@ -7,6 +7,7 @@ PyTorch: a ``torch.export`` program (.pt2) that loads without nnlab,
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 HELP = "export a model saved by nnlab (save_model .npz) to ONNX (.onnx) or PyTorch (torch.export .pt2)"
@@ -52,16 +53,20 @@ def output_path(args: argparse.Namespace) -> Path:
 def run(args: argparse.Namespace) -> int:
     from nnlab.io import load_model
 
-    model = load_model(args.model)
-    model.eval()  # exported graphs are for inference: Dropout is the identity
-    path = output_path(args)
-    if args.to == "onnx":
-        from nnlab.export.onnx import to_onnx
+    try:
+        model = load_model(args.model)
+        model.eval()  # exported graphs are for inference: Dropout is the identity
+        path = output_path(args)
+        if args.to == "onnx":
+            from nnlab.export.onnx import to_onnx
 
-        path = to_onnx(model, path, input_shape=args.input_shape, opset=args.opset, dtype=args.dtype)
-    else:
-        from nnlab.export.torch import save_torch
+            path = to_onnx(model, path, input_shape=args.input_shape, opset=args.opset, dtype=args.dtype)
+        else:
+            from nnlab.export.torch import save_torch
 
-        path = save_torch(model, path, input_shape=args.input_shape)
+            path = save_torch(model, path, input_shape=args.input_shape)
+    except (ValueError, TypeError, OSError, ImportError) as exc:  # bad file, unsupported layer, missing extra
+        print(f"nnlab export: error: {exc}", file=sys.stderr)
+        return 2
     print(f"wrote {args.to} model: {path}")
     return 0
