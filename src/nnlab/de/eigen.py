@@ -67,7 +67,7 @@ class EigenResult:
 
 
 def eigen_ode(A: np.ndarray, which: str = "largest", x0: np.ndarray | None = None, window: float | None = None,
-              max_windows: int = 40, tol: float = 1e-10, rng: np.random.Generator | int | None = 0,
+              max_windows: int = 40, tol: float = 1e-7, rng: np.random.Generator | int | None = 0,
               **solver_settings) -> EigenResult:
     """The largest (or smallest) eigenvalue of symmetric ``A`` from the Yi et al. flow solved by networks.
 
@@ -80,7 +80,7 @@ def eigen_ode(A: np.ndarray, which: str = "largest", x0: np.ndarray | None = Non
     x0 : ndarray (n,), optional
         Start vector (default: random, unit length).
     window : float, optional
-        Length of each time window; default 1 / (spread of A estimated by its Frobenius norm / sqrt(n)).
+        Length of each time window; default 4 / (|A|_F / sqrt(n)), a few time constants of the flow.
     max_windows : int
         At most this many windows.
     tol : float
@@ -104,7 +104,7 @@ def eigen_ode(A: np.ndarray, which: str = "largest", x0: np.ndarray | None = Non
         raise ValueError(f"x0 must be a finite non-zero vector of length {n}")
     x /= np.linalg.norm(x)
     if window is None:
-        window = 1.0 / max(np.linalg.norm(M) / np.sqrt(n), 1e-12)
+        window = 4.0 / max(np.linalg.norm(M) / np.sqrt(n), 1e-12)
     settings = dict(hidden=(32,), n_points=32, iterations=0, lbfgs_iterations=300)
     settings.update(solver_settings)
     residual = yi_residual(M)

@@ -71,11 +71,11 @@ def logistic(rate: float = 2.0, capacity: float = 1.0, u0: float = 0.1, t1: floa
         residual=lambda t, u: diff(u, t) - rate * u * (1.0 - u / capacity),
         conditions=[IVP(0.0, u0)], domain=[(0.0, t1)],
         exact=lambda t: capacity / (1.0 + (capacity / u0 - 1.0) * np.exp(-rate * t)),
-        settings=dict(hidden=(16, 16), n_points=48, iterations=0, lbfgs_iterations=1000),
+        settings=dict(hidden=(16, 16), n_points=48, collocation="chebyshev", iterations=0, lbfgs_iterations=1000),
     )
 
 
-def oscillator(omega: float = 4.0, zeta: float = 0.1, u0: float = 1.0, v0: float = 0.0, t1: float = 3.0) -> Problem:
+def oscillator(omega: float = 2.0, zeta: float = 0.1, u0: float = 1.0, v0: float = 0.0, t1: float = 3.0) -> Problem:
     """Damped oscillator u'' + 2 zeta omega u' + omega^2 u = 0, u(0) = u0, u'(0) = v0 (underdamped)."""
     if not 0 <= zeta < 1:
         raise ValueError(f"oscillator: the exact solution shipped is for the underdamped case 0 <= zeta < 1, got {zeta}")
@@ -89,7 +89,7 @@ def oscillator(omega: float = 4.0, zeta: float = 0.1, u0: float = 1.0, v0: float
         "oscillator", f"damped oscillator u'' + {2 * zeta * omega:g} u' + {omega ** 2:g} u = 0",
         residual=lambda t, u: diff(u, t, 2) + 2.0 * zeta * omega * diff(u, t) + omega ** 2 * u,
         conditions=[IVP(0.0, u0, v0)], domain=[(0.0, t1)], exact=exact,
-        settings=dict(hidden=(32, 32), n_points=64, iterations=0, lbfgs_iterations=1500),
+        settings=dict(hidden=(16, 16), n_points=64, collocation="chebyshev", iterations=0, lbfgs_iterations=1500),
     )
 
 
@@ -134,7 +134,7 @@ def diffusion1d(t1: float = 1.0) -> Problem:
         conditions=[InitialBoundary1D(0.0, 1.0, 0.0, initial=lambda x: nnlab.sin(np.pi * x))],
         domain=[(0.0, 1.0), (0.0, t1)],
         exact=lambda x, t: np.exp(-np.pi ** 2 * t) * np.sin(np.pi * x),
-        settings=dict(hidden=(32, 32), n_points=(16, 16), iterations=0, lbfgs_iterations=1500),
+        settings=dict(hidden=(16, 16), n_points=(12, 12), collocation="chebyshev", iterations=0, lbfgs_iterations=2000),
         coordinates=("x", "t"),
     )
 
