@@ -10,3 +10,4 @@ from nnlab.nn.recurrent import LSTM, RNN
 from nnlab.nn.conv import AvgPool2D, Conv2D, MaxPool2D, NHWCToNCHW, Reshape, nhwc_to_nchw
 from nnlab.nn.losses import LOSSES, BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, Loss, MSELoss, get_loss
 from nnlab.nn.regularization import L1, L1L2, L2, Penalty, weight_parameters
+from nnlab.nn.rbf import RBF, RBFNetwork
