@@ -64,7 +64,7 @@ def decay(gamma: float = 2.0, g0: float = 10.0, t1: float = 1.0) -> Problem:
     )
 
 
-def logistic(rate: float = 2.0, capacity: float = 1.0, u0: float = 0.1, t1: float = 5.0) -> Problem:
+def logistic(rate: float = 1.0, capacity: float = 1.0, u0: float = 0.1, t1: float = 6.0) -> Problem:
     """Logistic growth u' = r u (1 - u / K), u(0) = u0; exact K / (1 + (K/u0 - 1) e^(-r t))."""
     return Problem(
         "logistic", f"logistic growth u' = {rate} u (1 - u/{capacity}), u(0) = {u0}",

@@ -259,10 +259,12 @@ class Solver:
         return total
 
     def _loss_and_grads(self, points: np.ndarray, params: list[Tensor]) -> tuple[float, list[np.ndarray]]:
-        value = self.loss(points)
-        if not value.requires_grad:
-            return float(value.item()), [np.zeros_like(p.data) for p in params]
-        grads = grad(value, params, allow_unused=True)
+        # A diverging run overflows; the non-finite cost is then reported with a fix by solve().
+        with np.errstate(over="ignore", invalid="ignore"):
+            value = self.loss(points)
+            if not value.requires_grad:
+                return float(value.item()), [np.zeros_like(p.data) for p in params]
+            grads = grad(value, params, allow_unused=True)
         return float(value.item()), [np.zeros_like(p.data) if g is None else g.data for g in grads]
 
     # -- the minimisation -----------------------------------------------------------------------
