@@ -164,3 +164,35 @@ def test_bad_input_is_refused():
     with pytest.raises(FloatingPointError, match="learning rate"):
         Solver(res, IVP(0, 1), (0, 1), hidden=(4,), optimizer="sgd", lr=1e6, iterations=50, lbfgs_iterations=0,
                collocation=Grid(8, (0, 1))).solve()
+
+
+@pytest.mark.parametrize("name", ["decay", "oscillator", "lotka-volterra", "poisson", "diffusion", "poisson2d"])
+def test_forward_derivatives_give_the_reverse_mode_cost_and_gradient(name):
+    """The jets fast path is an exact rewrite: the same cost and weight gradient as reverse over reverse."""
+    from nnlab.de.problems import get_problem
+
+    solver = get_problem(name).solver(seed=3)
+    params, points = solver.network.parameters(), solver.sampler.sample()
+    assert solver.trial.forward_derivatives
+    fast = solver._loss_and_grads(points, params)
+    solver.trial.forward_derivatives = False
+    slow = solver._loss_and_grads(points, params)
+    assert fast[0] == pytest.approx(slow[0], rel=1e-12)
+    for a, b in zip(fast[1], slow[1]):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12 * np.max(np.abs(b)))
+
+
+def test_mixed_and_third_derivatives_fall_back_to_reverse_mode():
+    from nnlab.de import InitialBoundary1D
+
+    cond = InitialBoundary1D(0.0, 1.0, 0.0, initial=lambda x: nnlab.sin(np.pi * x))
+    solver = Solver(lambda x, t, u: diff(u, t) - diff(u, x, 2), cond, [(0, 1), (0, 1)], hidden=(6,), n_points=(3, 3))
+    pts = np.random.default_rng(0).uniform(0.1, 0.9, (4, 2))
+    results = []
+    for forward in (True, False):
+        solver.trial.forward_derivatives = forward
+        x, t = (Tensor(pts[:, k:k + 1], requires_grad=True) for k in range(2))
+        (u,) = solver.trial([x, t])
+        results.append([diff(diff(u, x), t).numpy(), diff(u, x, 3).numpy(), diff(u, t, 2).numpy()])
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)

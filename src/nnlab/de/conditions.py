@@ -20,7 +20,7 @@ from typing import Callable, Union
 
 import numpy as np
 
-from nnlab import ops
+from nnlab.de.jets import Jet
 from nnlab.tensor import Tensor
 
 __all__ = [
@@ -33,7 +33,11 @@ BoundaryData = Union[float, Callable]
 
 def _value(data: BoundaryData, at):
     """Boundary data at ``at``: a constant as it is, a function called on ``at``."""
-    return data(at) if callable(data) else data
+    if not callable(data):
+        return data
+    if isinstance(at, Jet):  # the solver's forward-mode path carries the derivatives along
+        return at.apply(data)
+    return data(at)
 
 
 def _scalar(data: BoundaryData, at: float) -> float:

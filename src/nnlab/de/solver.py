@@ -25,7 +25,8 @@ from nnlab.de.conditions import Condition, check_conditions
 from nnlab.de.optimizers import StopOptimization, lbfgs, make_optimizer
 from nnlab.nn import Dense, Module, Sequential
 from nnlab.nn.module import as_generator
-from nnlab.tensor import Tensor, grad, no_grad
+from nnlab.de import jets
+from nnlab.tensor import Tensor, grad, is_grad_enabled, no_grad
 
 __all__ = ["diff", "D", "laplacian", "mlp", "Solver", "Solution", "solve"]
 
@@ -41,6 +42,9 @@ def diff(u: Tensor, x: Tensor, order: int = 1) -> Tensor:
     """
     if order < 0:
         raise ValueError(f"diff: order must be >= 0, got {order}")
+    carried = jets.cached_derivative(u, x, order) if order else None
+    if carried is not None:  # carried forward by the solver's fast path
+        return carried
     for _ in range(order):
         if not (isinstance(u, Tensor) and u.requires_grad):
             return Tensor(np.zeros(x.shape, dtype=x.dtype))
@@ -87,23 +91,56 @@ class _Trial:
     """u_j = condition_j.parameterize(N(scaled x)[:, j], *x): the trial solutions from one network."""
 
     def __init__(self, network: Module, conditions: list[Condition], lower: np.ndarray, upper: np.ndarray,
-                 scale_inputs: bool):
+                 scale_inputs: bool, forward_derivatives: bool = True):
         self.network, self.conditions = network, conditions
+        self.forward_derivatives = forward_derivatives and jets.network_supported(network)
         # The network sees the box mapped onto [-1, 1]^d: better conditioned than raw coordinates.
         self.center = (lower + upper) / 2 if scale_inputs else np.zeros_like(lower)
         self.halfwidth = (upper - lower) / 2 if scale_inputs else np.ones_like(lower)
 
-    def __call__(self, coordinates: Sequence[Tensor]) -> list[Tensor]:
+    def _network(self, coordinates: Sequence[Tensor], forward: bool):
         x = coordinates[0] if len(coordinates) == 1 else ops.concatenate(list(coordinates), axis=1)
-        out = self.network((x - self.center) / self.halfwidth)
+        h = (x - self.center) / self.halfwidth
+        out, derivatives = jets.network_jet(self.network, h, 1.0 / self.halfwidth) if forward else (self.network(h), None)
         m = len(self.conditions)
         if out.ndim != 2 or out.shape[1] != m:
             raise ValueError(
                 f"the network returns shape {out.shape} but there are {m} unknown function(s); it must map "
                 f"(n, {len(coordinates)}) to (n, {m})"
             )
+        return out, derivatives
+
+    def __call__(self, coordinates: Sequence[Tensor]) -> list[Tensor]:
+        if self.forward_derivatives and is_grad_enabled() and all(c.requires_grad for c in coordinates):
+            try:
+                return self._call_forward(coordinates)
+            except TypeError:  # a condition outside what jets carry: reverse mode below
+                jets.clear()
+        out, _ = self._network(coordinates, forward=False)
+        m = len(self.conditions)
         columns = [out] if m == 1 else [out[:, j:j + 1] for j in range(m)]
         return [c.parameterize(n, *coordinates) for c, n in zip(self.conditions, columns)]
+
+    def _call_forward(self, coordinates: Sequence[Tensor]) -> list[Tensor]:
+        """The trial solutions with their derivatives carried forward (see nnlab.de.jets), cached for diff."""
+        jets.clear()
+        out, derivatives = self._network(coordinates, forward=True)
+        m, d = len(self.conditions), len(coordinates)
+
+        def column(a, j):
+            if a is None or m == 1:
+                return a
+            return a[j:j + 1] if a.ndim == 1 else a[:, j:j + 1]
+
+        points = [jets.Jet.coordinate(c, k, d) for k, c in enumerate(coordinates)]
+        results = []
+        for j, condition in enumerate(self.conditions):
+            n = jets.Jet(column(out, j), [[column(a, j), column(b, j)] for a, b in derivatives])
+            u = condition.parameterize(n, *points)
+            for k, c in enumerate(coordinates):
+                jets.store(u.v, c, [u.v, *u.d[k]])
+            results.append(u.v)
+        return results
 
 
 def _as_list(residuals) -> list:
@@ -212,6 +249,11 @@ class Solver:
         Mean squared residual (default) or the lecture's sum.
     scale_inputs : bool
         Feed the network coordinates mapped onto [-1, 1] (default) instead of the raw ones.
+    forward_derivatives : bool
+        Carry first and second derivatives along each coordinate forward through a Dense tanh/sigmoid
+        network and the trial solution (:mod:`nnlab.de.jets`), so :func:`diff` reads them instead of
+        differentiating twice by reverse mode (same values, a smaller graph). Other networks, mixed and
+        higher derivatives always use reverse mode.
     seed : int or Generator
         Initial weights and random collocation points.
     callback : callable, optional
@@ -222,7 +264,7 @@ class Solver:
                  hidden: Sequence[int] = (32, 32), activation: str = "tanh", collocation: str | Sampler = "grid",
                  n_points=64, optimizer: str = "adam", lr: float = 1e-2, iterations: int = 500,
                  lbfgs_iterations: int = 1000, resample: bool = True, lbfgs_points: Sampler | None = None,
-                 reduction: str = "mean", scale_inputs: bool = True,
+                 reduction: str = "mean", scale_inputs: bool = True, forward_derivatives: bool = True,
                  seed: np.random.Generator | int | None = 0, callback: Callable | None = None):
         if not callable(residual):
             raise TypeError(f"residual must be a function of the coordinates and unknowns, got {type(residual).__name__}")
@@ -243,7 +285,7 @@ class Solver:
         self.optimizer, self.lr, self.iterations = optimizer, float(lr), int(iterations)
         self.lbfgs_iterations, self.resample, self.reduction = int(lbfgs_iterations), resample, reduction
         self.callback = callback
-        self.trial = _Trial(self.network, self.conditions, self.lower, self.upper, scale_inputs)
+        self.trial = _Trial(self.network, self.conditions, self.lower, self.upper, scale_inputs, forward_derivatives)
 
     # -- the cost ------------------------------------------------------------------------------
     def loss(self, points: np.ndarray) -> Tensor:
