@@ -11,3 +11,6 @@ from nnlab.de.conditions import (
     NoCondition,
 )
 from nnlab.de.solver import D, Solution, Solver, diff, laplacian, mlp, solve
+from nnlab.de.eigen import EigenResult, eigen_ode, random_symmetric
+from nnlab.de.finite_difference import diffusion_ftcs, stable_dt
+from nnlab.de.problems import PROBLEMS, Problem, get_problem

@@ -105,7 +105,7 @@ def eigen_ode(A: np.ndarray, which: str = "largest", x0: np.ndarray | None = Non
     x /= np.linalg.norm(x)
     if window is None:
         window = 4.0 / max(np.linalg.norm(M) / np.sqrt(n), 1e-12)
-    settings = dict(hidden=(32,), n_points=32, iterations=0, lbfgs_iterations=300)
+    settings = dict(hidden=(32,), n_points=32, iterations=0, lbfgs_iterations=100)
     settings.update(solver_settings)
     residual = yi_residual(M)
     start = time.perf_counter()

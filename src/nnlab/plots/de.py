@@ -22,7 +22,7 @@ def plot_solution_1d(x: np.ndarray, network: np.ndarray, exact: np.ndarray, path
     """Network solution(s) (solid) against the exact one(s) (dashed); arrays (n,) or (m, n)."""
     fig, ax = new_figure(figsize=(6, 4))
     for name, u, e in zip(names, _rows(network), _rows(exact)):
-        line, = ax.plot(x, u, label=f"{name} network")
+        ax.plot(x, u, label=f"{name} network")
         ax.plot(x, e, "--", color="black", alpha=0.6, label=f"{name} exact")
     ax.set_xlabel(xlabel)
     ax.set_title(title or "network vs exact solution")
