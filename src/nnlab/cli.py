@@ -15,6 +15,7 @@ COMMANDS: dict[str, str] = {
     "ode": "nnlab.commands.ode",
     "pde": "nnlab.commands.pde",
     "export": "nnlab.commands.export",
+    "cnn": "nnlab.commands.cnn",
 }
 
 

@@ -30,7 +30,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from nnlab import ops
 from nnlab.ops import _lift, _raw, node
-from nnlab.tensor import Tensor
+from nnlab.tensor import Tensor, is_grad_enabled
 
 __all__ = [
     "conv2d", "conv2d_input_grad", "conv2d_weight_grad", "max_pool2d", "avg_pool2d", "nhwc_to_nchw",
@@ -170,13 +170,25 @@ def _col2im(cols: np.ndarray, x_shape, k, s, pads) -> np.ndarray:
 # --------------------------------------------------------------------------------------------
 # Convolution: forward and the two VJPs, on arrays
 # --------------------------------------------------------------------------------------------
-def _conv_raw(x, w, s, pads, cols=None):
-    if cols is None:
-        cols, out_hw = _im2col(x, w.shape[2:], s, pads)
-    else:
-        out_hw = _output_hw(x.shape[2:], w.shape[2:], s, pads)
-    y = np.matmul(w.reshape(w.shape[0], -1), cols)
-    return y.reshape(x.shape[0], w.shape[0], *out_hw)
+_BLOCK_ENTRIES = 1 << 23  # patch-matrix entries per block of images when the patches are not kept (32 MiB float32)
+
+
+def _conv_cols(cols, w, n, out_hw):
+    return np.matmul(w.reshape(w.shape[0], -1), cols).reshape(n, w.shape[0], *out_hw)
+
+
+def _conv_raw(x, w, s, pads):
+    """y = W_mat @ cols(x), in blocks of images so that inference on large batches needs little memory."""
+    n = x.shape[0]
+    out_hw = _output_hw(x.shape[2:], w.shape[2:], s, pads)
+    block = max(1, _BLOCK_ENTRIES // (w[0].size * out_hw[0] * out_hw[1]))
+    if n <= block:
+        return _conv_cols(_im2col(x, w.shape[2:], s, pads)[0], w, n, out_hw)
+    y = np.empty((n, w.shape[0], *out_hw), dtype=np.result_type(x, w))
+    for start in range(0, n, block):
+        part = x[start:start + block]
+        y[start:start + block] = _conv_cols(_im2col(part, w.shape[2:], s, pads)[0], w, len(part), out_hw)
+    return y
 
 
 def _input_grad_raw(g, w, input_hw, s, pads):
@@ -258,16 +270,18 @@ def conv2d(x, weight, bias=None, stride: Any = 1, padding: Any = 0):
     k, s = tuple(wr.shape[2:]), _pair(stride, "stride")
     pads = resolve_padding(padding, xr.shape[2:], k, s)
     xr = xr.astype(wr.dtype, copy=False) if xr.dtype != wr.dtype else xr
-    cols, _ = _im2col(xr, k, s, pads)
-    y = _conv_raw(xr, wr, s, pads, cols)
+    if isinstance(weight, Tensor) and weight.requires_grad and is_grad_enabled():
+        # keep the patches: the first-order VJP for the weight reuses them
+        cols, out_hw = _im2col(xr, k, s, pads)
+        y = _conv_cols(cols, wr, xr.shape[0], out_hw)
+    else:
+        cols, y = None, _conv_raw(xr, wr, s, pads)
     if bias is not None:
         y += _raw(bias).reshape(1, -1, 1, 1)
     if not (isinstance(x, Tensor) or isinstance(weight, Tensor) or isinstance(bias, Tensor)):
         return y
     x, weight = _lift(x), _lift(weight)
     input_hw = tuple(xr.shape[2:])
-    if not weight.requires_grad:
-        cols = None  # not needed by any VJP: do not keep it alive with the graph
 
     def vjp_x(g, out, x, w, *b):
         return conv2d_input_grad(g, w, input_hw, s, pads)

@@ -10,9 +10,10 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from nnlab.nn import Conv2D, Dense, Flatten, MaxPool2D, Reshape, Sequential, as_generator
+from nnlab.nn import Conv2D, Dense, Flatten, MaxPool2D, Module, Reshape, Sequential, as_generator
+from nnlab.tensor import Tensor, no_grad
 
-__all__ = ["lecture_cnn", "lenet"]
+__all__ = ["lecture_cnn", "lenet", "feature_maps", "first_conv"]
 
 
 def _check_shape(input_shape: Sequence[int]) -> tuple[int, int, int]:
@@ -96,3 +97,34 @@ def lenet(input_shape: Sequence[int] = (1, 28, 28), filters: Sequence[int] = (6,
         n_in = n_out
     layers.append(Dense(n_in, n_classes, dtype=dtype, rng=rng))
     return Sequential(*layers)
+
+
+def first_conv(model: Module) -> Conv2D:
+    """The first :class:`Conv2D` layer of ``model`` (its filters see the raw image)."""
+    for module in model.modules():
+        if isinstance(module, Conv2D):
+            return module
+    raise ValueError(f"{type(model).__name__} has no Conv2D layer")
+
+
+def feature_maps(model: Sequential, image: np.ndarray) -> list[tuple[str, np.ndarray]]:
+    """The output of every layer of ``model`` that yields images, for one input image.
+
+    ``image`` is one sample as the model takes it ((C, H, W), or a flat row for ``flat_input``
+    models). Returns [(name such as '1: Conv2D', array (channels, h, w)), ...], in inference mode.
+    """
+    if not isinstance(model, Sequential):
+        raise TypeError(f"feature_maps needs a Sequential model, got {type(model).__name__}")
+    x = Tensor(np.asarray(image, dtype=model.parameters()[0].dtype)[None])
+    maps = []
+    was_training = model.training
+    model.eval()
+    try:
+        with no_grad():
+            for i, layer in enumerate(model.layers):
+                x = layer(x)
+                if x.ndim == 4 and not isinstance(layer, Reshape):
+                    maps.append((f"{i}: {type(layer).__name__}", x.numpy()[0]))
+    finally:
+        model.train(was_training)
+    return maps
