@@ -33,6 +33,20 @@ def hidden_sizes(hidden_layer_sizes: Any) -> list[int]:
     return [int(h) for h in sizes]
 
 
+def sklearn_initialize(network, activation: str, rng: np.random.Generator) -> None:
+    """scikit-learn's MLP initialisation, in place: every weight *and bias* of a layer with fan-in
+    m and fan-out k drawn from U(-b, b), b = sqrt(6 / (m + k)) (Glorot and Bengio 2010), or
+    b = sqrt(2 / (m + k)) for logistic hidden units."""
+    factor = 2.0 if activation in ("logistic", "sigmoid") else 6.0
+    layers = [m for m in network.modules() if getattr(m, "weight", None) is not None]
+    for layer in layers:
+        fan_in, fan_out = layer.weight.shape
+        bound = np.sqrt(factor / (fan_in + fan_out))
+        layer.weight.data[...] = rng.uniform(-bound, bound, layer.weight.shape)
+        if getattr(layer, "bias", None) is not None:
+            layer.bias.data[...] = rng.uniform(-bound, bound, layer.bias.shape)
+
+
 def _stochastic(est: "_MLPParams") -> bool:
     """partial_fit exists for the stochastic solvers only (as in scikit-learn)."""
     if est.solver == "lbfgs":
@@ -55,9 +69,14 @@ class _MLPParams(BaseNetworkEstimator):
         return None  # classifiers: logits, the link is in the loss
 
     def _build_network(self, n_features: int, n_outputs: int, dtype: np.dtype, rng: np.random.Generator):
-        return mlp(n_features, hidden_sizes(self.hidden_layer_sizes), n_outputs, activation=self.activation,
-                   output_activation=self._output_layer_activation(), weight_init=self.weight_init,
-                   dropout=float(self.dropout), dtype=dtype, rng=rng)
+        sklearn_init = self.weight_init == "auto"
+        network = mlp(n_features, hidden_sizes(self.hidden_layer_sizes), n_outputs, activation=self.activation,
+                      output_activation=self._output_layer_activation(),
+                      weight_init="zeros" if sklearn_init else self.weight_init, dropout=float(self.dropout),
+                      dtype=dtype, rng=rng)
+        if sklearn_init:
+            sklearn_initialize(network, self.activation, rng)
+        return network
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "_MLPParams":
         """Train the network on (X, y) from fresh weights (or the current ones with ``warm_start``).
@@ -133,7 +152,9 @@ class MLPClassifier(NetworkClassifierMixin, _MLPParams):
     dtype : None, 'float32' or 'float64', default=None
         The network's precision; None follows the input (float32 stays float32, else float64).
     weight_init : str, default='auto'
-        Initialiser name (:data:`nnlab.nn.init.INITIALIZERS`); 'auto' = He for ReLU-like, Glorot otherwise.
+        'auto': scikit-learn's initialisation (weights and biases U(-b, b), b = sqrt(6 / (fan_in +
+        fan_out)), sqrt(2 / ...) for 'logistic'); or an initialiser name of
+        :data:`nnlab.nn.init.INITIALIZERS` for the weights, with zero biases.
     dropout : float, default=0.0
         Dropout rate after each hidden layer (stochastic solvers).
     output_activation : {'auto', 'softmax', 'sigmoid'}, default='auto'
