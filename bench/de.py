@@ -19,9 +19,8 @@ import time
 import numpy as np
 import scipy.optimize  # noqa: F401 - imported before any timing (the solver imports it lazily)
 
-from nnlab.de import Grid, IVP, Solver, diff
 from nnlab.de.lecture import lecture_errors, lecture_solver
-from nnlab.de.problems import poisson1d
+from nnlab.de.problems import decay, poisson1d
 
 LECTURE_ERROR = 0.044        # the lecture's reported max error after 10 000 steps
 DESIGN_AUTOGRAD_SECONDS = 8.7  # DESIGN.md: the lecture's autograd solver on this kind of machine
@@ -87,8 +86,7 @@ def time_to_error(target: float, max_lbfgs: int = 1000) -> tuple[float, float, i
     def stop(iteration, loss):
         return float(np.max(np.abs(holder["solution"](fine) - exact))) <= target
 
-    solver = Solver(lambda t, u: diff(u, t) + 2 * u, IVP(0.0, 10.0), (0.0, 1.0), hidden=(16, 16), n_points=32,
-                    iterations=0, lbfgs_iterations=max_lbfgs, callback=stop)
+    solver = decay().solver(lbfgs_iterations=max_lbfgs, callback=stop)
     from nnlab.de.solver import Solution
 
     holder["solution"] = Solution(solver.trial, solver.residual, {}, 0, 0.0)
@@ -128,8 +126,7 @@ def bench_lecture(quick: bool) -> None:
               + (f", vs autograd (DESIGN {DESIGN_AUTOGRAD_SECONDS} s) {elapsed / DESIGN_AUTOGRAD_SECONDS:.3f}x"
                  if reference is lecture_numpy else ""))
     start = time.perf_counter()
-    sol = Solver(lambda t, u: diff(u, t) + 2 * u, IVP(0.0, 10.0), (0.0, 1.0), hidden=(16, 16), n_points=32,
-                 iterations=0, lbfgs_iterations=1000).solve()
+    sol = decay().solve()
     fine = np.linspace(0, 1, 1001)
     print(f"nnlab default solver, full run: max error {np.max(np.abs(sol(fine) - 10 * np.exp(-2 * fine))):.2e}, "
           f"{time.perf_counter() - start:.2f} s")

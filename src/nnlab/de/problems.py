@@ -60,7 +60,7 @@ def decay(gamma: float = 2.0, g0: float = 10.0, t1: float = 1.0) -> Problem:
         residual=lambda t, u: diff(u, t) + gamma * u,
         conditions=[IVP(0.0, g0)], domain=[(0.0, t1)],
         exact=lambda t: g0 * np.exp(-gamma * t),
-        settings=dict(hidden=(16, 16), n_points=32, iterations=0, lbfgs_iterations=1000),
+        settings=dict(hidden=(32,), n_points=32, iterations=0, lbfgs_iterations=1000),
     )
 
 
