@@ -98,6 +98,9 @@ def conv_output_shape(input_hw: Sequence[int], kernel_size: Any, stride: Any = 1
 
 
 def _check_image(x, name: str = "x") -> None:
+    if not isinstance(_raw(x), np.ndarray):
+        raise TypeError(f"{name}: convolution and pooling run on NumPy arrays (they use NumPy stride tricks), "
+                        f"got {type(_raw(x)).__name__}; convert the data with np.asarray (CuPy: .get())")
     shape = tuple(_raw(x).shape)
     if len(shape) != 4:
         hint = ""
@@ -174,6 +177,7 @@ _BLOCK_ENTRIES = 1 << 23  # patch-matrix entries per block of images when the pa
 
 
 def _conv_cols(cols, w, n, out_hw):
+    """y_n = W_mat cols_n for every image n, reshaped to (N, O, Ho, Wo)."""
     return np.matmul(w.reshape(w.shape[0], -1), cols).reshape(n, w.shape[0], *out_hw)
 
 
@@ -192,6 +196,7 @@ def _conv_raw(x, w, s, pads):
 
 
 def _input_grad_raw(g, w, input_hw, s, pads):
+    """dL/dx = col2im(W_mat^T g_n) for every image n."""
     n, o = g.shape[:2]
     w_mat_t = w.reshape(o, -1).T
     if s != (1, 1):
@@ -217,6 +222,7 @@ def _input_grad_raw(g, w, input_hw, s, pads):
 
 
 def _weight_grad_from_cols(g, cols, weight_shape):
+    """dL/dW = sum_n g_n cols_n^T, reshaped to the weight's (O, C, kh, kw)."""
     n, o = g.shape[:2]
     g = g.reshape(n, o, -1)
     if n == 1:
@@ -227,6 +233,7 @@ def _weight_grad_from_cols(g, cols, weight_shape):
 
 
 def _weight_grad_raw(x, g, k, s, pads):
+    """dL/dW from the input itself (the patches are rebuilt)."""
     cols, _ = _im2col(x, k, s, pads)
     return _weight_grad_from_cols(g, cols, (g.shape[1], x.shape[1], *k))
 
