@@ -12,6 +12,8 @@ from typing import Sequence
 
 # name -> module path. Add a line here for each new experiment.
 COMMANDS: dict[str, str] = {
+    "digits": "nnlab.commands.digits",
+    "activations": "nnlab.commands.activations",
     "ode": "nnlab.commands.ode",
     "pde": "nnlab.commands.pde",
     "export": "nnlab.commands.export",
