@@ -110,3 +110,12 @@ def test_errors(rng):
         RBF.from_data(np.full((4, 2), np.nan), 2)
     with pytest.raises(ValueError, match="y needs shape"):
         RBFNetwork.build(X, 3, rng=0).fit_output(X, np.zeros((10, 2)))
+
+
+def test_command_writes_plot_and_prints_r2(tmp_path, capsys):
+    from nnlab.cli import main
+
+    assert main(["rbf", "--output-dir", str(tmp_path), "--n-train", "300", "--n-centers", "60"]) == 0
+    line = capsys.readouterr().out.strip().splitlines()[-1]
+    assert line.startswith("test r2: ") and float(line.split()[2]) >= 0.99
+    assert (tmp_path / "interpolation.png").exists() and (tmp_path / "metrics.json").exists()

@@ -13,7 +13,14 @@ from sklearn.neural_network import BernoulliRBM
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
-from nnlab.models.rbm import RBM
+from nnlab.models.rbm import RBM, pseudo_likelihood
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_blas_thread():
+    """Small matrices: BLAS/OpenMP threads only spin-wait on a shared, loaded machine."""
+    with threadpool_limits(1):
+        yield
 
 
 def _all_binary(n):
@@ -66,6 +73,7 @@ def test_pseudo_likelihood_is_sklearns(digits01):
     ours.n_features_in_ = 64
     flip = np.random.RandomState(3).randint(0, 64, 300)  # the bits sklearn flips with random_state=3
     np.testing.assert_allclose(ours.pseudo_likelihood(X[:300], flip), sk.score_samples(X[:300]), rtol=1e-12)
+    np.testing.assert_allclose(ours.free_energy(X[:300]), sk._free_energy(X[:300]), rtol=1e-12)
     # and it is n_features * log p(v_i | v_-i) for the flipped bit i
     rbm = _random_machine(3, 2, seed=1)
     v = _all_binary(3)
@@ -91,11 +99,8 @@ def test_training_raises_the_exact_likelihood(persistent):
 
 def _exhaustive_pseudo_likelihood(model, X):
     """Pseudo-likelihood averaged over every bit position (removes the noise of the random flip)."""
-    probe = RBM()
-    probe.components_, probe.intercept_hidden_, probe.intercept_visible_ = (
-        model.components_, model.intercept_hidden_, model.intercept_visible_)
-    probe.n_features_in_ = X.shape[1]
-    return np.mean([probe.pseudo_likelihood(X, np.full(len(X), i)).mean() for i in range(X.shape[1])])
+    params = (model.components_, model.intercept_hidden_, model.intercept_visible_)
+    return np.mean([pseudo_likelihood(X, np.full(len(X), i), *params).mean() for i in range(X.shape[1])])
 
 
 @pytest.mark.parametrize("persistent", [False, True])
@@ -115,8 +120,7 @@ def test_pipeline_with_logistic_regression(digits01):
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=0)
     pipeline = Pipeline([("rbm", RBM(100, learning_rate=0.06, n_iter=15, random_state=0)),
                          ("logistic", LogisticRegression(C=100.0, max_iter=1000))])
-    with threadpool_limits(1):  # sklearn's OpenMP loss threads crawl on a shared, loaded machine
-        accuracy = pipeline.fit(X_train, y_train).score(X_test, y_test)
+    accuracy = pipeline.fit(X_train, y_train).score(X_test, y_test)
     assert accuracy >= 0.9
 
 
@@ -159,3 +163,13 @@ def test_errors(digits01):
         RBM(0).fit(X)
     with pytest.raises(ValueError, match="features"):
         RBM(4, n_iter=1).fit(X[:20]).transform(X[:5, :10])
+
+
+def test_command_writes_plots_and_prints_accuracy(tmp_path, capsys):
+    from nnlab.cli import main
+
+    assert main(["rbm", "--quick", "--n-components", "32", "--output-dir", str(tmp_path)]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith("pseudo-likelihood: ") and lines[-1].startswith("test accuracy: ")
+    assert float(lines[-1].split()[-1]) > 0.8
+    assert (tmp_path / "components.png").exists() and (tmp_path / "gibbs_samples.png").exists()

@@ -126,3 +126,96 @@ def test_bad_input_errors():
         RNN(3, 4, nonlinearity="sigmoid")
     with pytest.raises(ValueError, match="pair"):
         LSTM(3, 4)(np.zeros((2, 5, 3)), np.zeros((2, 4)))
+
+
+# --------------------------------------------------------------------------------------------
+# The sequence models (nnlab.models.sequence) learn.
+# --------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def _one_blas_thread():
+    """Small matrices: BLAS threads only spin-wait on a shared, loaded machine."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):
+        yield
+
+
+def _adam(model, lr):
+    from nnlab.optim import Adam
+
+    return Adam(model.parameters(), lr=lr, clip_norm=1.0)
+
+
+def test_sine_data_and_persistence_baseline():
+    from nnlab.models.sequence import make_sine_sequences, persistence_forecast
+
+    X, y = make_sine_sequences(50, length=12, noise=0.0, periods=(20.0, 20.0), seed=0)
+    assert X.shape == (50, 12, 1) and y.shape == (50, 1)
+    # noiseless sine of period 20: x_{t+1} = 2 cos(2 pi / 20) x_t - x_{t-1}
+    np.testing.assert_allclose(y[:, 0], 2 * np.cos(np.pi / 10) * X[:, -1, 0] - X[:, -2, 0], atol=1e-5)
+    np.testing.assert_array_equal(persistence_forecast(X), X[:, -1, :])
+
+
+def test_lstm_beats_persistence_tenfold_on_noisy_sine(_one_blas_thread):
+    from nnlab.models.sequence import make_sine_sequences, persistence_forecast, sine_predictor
+    from nnlab.train import fit, predict
+
+    X, y = make_sine_sequences(1000, noise=0.03, seed=0)
+    X_test, y_test = make_sine_sequences(300, noise=0.03, seed=1)
+    model = sine_predictor("lstm", 32, rng=0)
+    fit(model, X, y, loss="mse", optimizer=_adam(model, 1e-2), epochs=20, batch_size=32, seed=0, metrics=())
+    mse = np.mean((predict(model, X_test) - y_test) ** 2)
+    baseline = np.mean((persistence_forecast(X_test) - y_test) ** 2)
+    assert mse * 10 < baseline, (mse, baseline)
+
+
+def test_rnn_reads_digits_row_by_row(_one_blas_thread):
+    from nnlab.data import load_digits, train_test_split
+    from nnlab.models.sequence import digits_as_sequences, digits_row_classifier
+    from nnlab.train import fit, predict
+
+    X, y = load_digits()
+    X_train, X_test, y_train, y_test = train_test_split(digits_as_sequences(X / 16.0), y, test_size=0.2, seed=0)
+    model = digits_row_classifier("rnn", 32, rng=0)
+    fit(model, X_train, y_train, loss="cross_entropy", optimizer=_adam(model, 1e-2), epochs=15, batch_size=32,
+        seed=0, metrics=())
+    assert np.mean(predict(model, X_test).argmax(axis=1) == y_test) >= 0.95
+
+
+@pytest.mark.slow
+def test_lstm_reads_digits_row_by_row(_one_blas_thread):
+    from nnlab.data import load_digits, train_test_split
+    from nnlab.models.sequence import digits_as_sequences, digits_row_classifier
+    from nnlab.train import fit, predict
+
+    X, y = load_digits()
+    X_train, X_test, y_train, y_test = train_test_split(digits_as_sequences(X / 16.0), y, test_size=0.2, seed=0)
+    model = digits_row_classifier("lstm", 64, rng=0)
+    fit(model, X_train, y_train, loss="cross_entropy", optimizer=_adam(model, 3e-3), epochs=20, batch_size=32,
+        seed=0, metrics=())
+    assert np.mean(predict(model, X_test).argmax(axis=1) == y_test) >= 0.97
+
+
+def test_sequence_model_errors_and_saving(tmp_path):
+    from nnlab.io import load_model, save_model
+    from nnlab.models.sequence import digits_as_sequences, sequence_model
+
+    with pytest.raises(ValueError, match="gru"):
+        sequence_model("gru", 1, 4, 1)
+    with pytest.raises(ValueError, match="8x8"):
+        digits_as_sequences(np.zeros((3, 10)))
+    model = sequence_model("lstm", 3, 4, 2, rng=0)
+    x = np.random.default_rng(0).standard_normal((2, 5, 3))
+    np.testing.assert_array_equal(load_model(save_model(model, tmp_path / "m.npz"))(x).numpy(), model(x).numpy())
+
+
+@pytest.mark.parametrize("task", ["sine", "digits"])
+def test_command_prints_headline_and_writes_plots(task, tmp_path, capsys):
+    from nnlab.cli import main
+
+    argv = ["rnn", task, "--quick", "--cell", "rnn", "--epochs", "2", "--output-dir", str(tmp_path)]
+    assert main(argv) == 0
+    line = capsys.readouterr().out.strip().splitlines()[-1]
+    assert line.startswith("test mse: " if task == "sine" else "test accuracy: ")
+    assert (tmp_path / "learning_curves.png").exists() and (tmp_path / "model.npz").exists()
+    assert (tmp_path / ("predictions.png" if task == "sine" else "confusion_matrix.png")).exists()

@@ -29,9 +29,34 @@ from sklearn.utils.validation import check_is_fitted
 
 from nnlab.nn.module import as_generator
 
-__all__ = ["RBM"]
+__all__ = ["RBM", "free_energy", "pseudo_likelihood"]
 
 _log = logging.getLogger(__name__)
+
+
+def free_energy(v: Any, components: np.ndarray, intercept_hidden: np.ndarray,
+                intercept_visible: np.ndarray) -> np.ndarray:
+    """F(v) = -v b - sum_j log(1 + exp(v W_j^T + c_j)) for rows v, shape (n_samples,)."""
+    v = np.asarray(v, dtype=np.float64)
+    return -(v @ intercept_visible) - np.logaddexp(0.0, v @ components.T + intercept_hidden).sum(axis=1)
+
+
+def pseudo_likelihood(v: Any, flip: Any, components: np.ndarray, intercept_hidden: np.ndarray,
+                      intercept_visible: np.ndarray) -> np.ndarray:
+    """Pseudo-likelihood with bit ``flip[n]`` of row n flipped (giving v~), as scikit-learn defines it:
+
+        PL(v) = n_features * log sigma(F(v~) - F(v)),
+
+    i.e. n_features times log p(v_i | v_-i) for the flipped bit i. Works for any RBM's parameters
+    (scikit-learn's ``BernoulliRBM`` has the same attributes), so two models can be scored with the
+    same bits.
+    """
+    v = np.asarray(v, dtype=np.float64)
+    rows = np.arange(len(v))
+    flipped = v.copy()
+    flipped[rows, flip] = 1.0 - flipped[rows, flip]
+    params = (components, intercept_hidden, intercept_visible)
+    return -v.shape[1] * np.logaddexp(0.0, -(free_energy(flipped, *params) - free_energy(v, *params)))
 
 
 class RBM(TransformerMixin, BaseEstimator):
@@ -132,8 +157,7 @@ class RBM(TransformerMixin, BaseEstimator):
     def free_energy(self, v: Any) -> np.ndarray:
         """F(v) = -v b - sum_j log(1 + exp(v W_j^T + c_j)), shape (n_samples,)."""
         check_is_fitted(self, "components_")
-        v = np.asarray(v, dtype=np.float64)
-        return -(v @ self.intercept_visible_) - np.logaddexp(0.0, v @ self.components_.T + self.intercept_hidden_).sum(axis=1)
+        return free_energy(v, self.components_, self.intercept_hidden_, self.intercept_visible_)
 
     # -- training ----------------------------------------------------------------------------
     def _initialize(self, n_features: int) -> None:
@@ -199,16 +223,9 @@ class RBM(TransformerMixin, BaseEstimator):
         return self._sample(self._mean_visibles(self._sample(self._mean_hiddens(v))))
 
     def pseudo_likelihood(self, v: Any, flip: Any) -> np.ndarray:
-        """Pseudo-likelihood with the bit ``flip[n]`` of sample n flipped (v~), as scikit-learn defines it:
-
-            PL(v) = n_features * log sigma(F(v~) - F(v)).
-        """
+        """n_features * log sigma(F(v~) - F(v)) with bit ``flip[n]`` of row n flipped (see :func:`pseudo_likelihood`)."""
         check_is_fitted(self, "components_")
-        v = np.asarray(v, dtype=np.float64)
-        rows = np.arange(len(v))
-        v_flipped = v.copy()
-        v_flipped[rows, flip] = 1.0 - v_flipped[rows, flip]
-        return -v.shape[1] * np.logaddexp(0.0, -(self.free_energy(v_flipped) - self.free_energy(v)))
+        return pseudo_likelihood(v, flip, self.components_, self.intercept_hidden_, self.intercept_visible_)
 
     def score_samples(self, X: Any) -> np.ndarray:
         """Pseudo-likelihood of each row, one random bit flipped per row (scikit-learn's definition).
@@ -218,5 +235,8 @@ class RBM(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self, "components_")
         v = self._check_X(X, reset=False)
-        flip = as_generator(self.random_state).integers(0, v.shape[1], len(v))
-        return self.pseudo_likelihood(v, flip)
+        return self.pseudo_likelihood(v, self.flipped_bits(len(v), v.shape[1]))
+
+    def flipped_bits(self, n_samples: int, n_features: int) -> np.ndarray:
+        """The bit :meth:`score_samples` flips in each of ``n_samples`` rows (drawn from ``random_state`` afresh)."""
+        return as_generator(self.random_state).integers(0, n_features, n_samples)
