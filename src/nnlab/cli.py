@@ -12,12 +12,16 @@ from typing import Sequence
 
 # name -> module path. Add a line here for each new experiment.
 COMMANDS: dict[str, str] = {
+    "rnn": "nnlab.commands.rnn",
+    "rbm": "nnlab.commands.rbm",
+    "rbf": "nnlab.commands.rbf",
     "digits": "nnlab.commands.digits",
     "activations": "nnlab.commands.activations",
     "ode": "nnlab.commands.ode",
     "pde": "nnlab.commands.pde",
     "export": "nnlab.commands.export",
     "cnn": "nnlab.commands.cnn",
+    "report": "nnlab.commands.report",
 }
 
 
