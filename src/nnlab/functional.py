@@ -55,7 +55,7 @@ def _target_like(target, prediction) -> Tensor:
     if isinstance(target, Tensor):
         return target if target.dtype == dtype else ops.astype(target, dtype)
     array = target if hasattr(target, "dtype") and hasattr(target, "shape") else asarray(target)
-    return Tensor(array if array.dtype == dtype else _cast(array, dtype))
+    return _lift(array if array.dtype == dtype else _cast(array, dtype))
 
 
 def mse_loss(prediction, target, reduction: str = "mean"):
@@ -112,9 +112,14 @@ def one_hot(labels: Any, n_classes: int, dtype: Any = np.float64):
     xp = namespace(labels)
     if labels.ndim != 1:
         raise ValueError(f"one_hot expects a 1-D array of integer labels, got shape {tuple(labels.shape)}")
-    if labels.shape[0] and (int(xp.min(labels)) < 0 or int(xp.max(labels)) >= n_classes):
-        raise ValueError(f"labels must lie in [0, {n_classes - 1}], got values from "
-                         f"{int(xp.min(labels))} to {int(xp.max(labels))}")
+    if labels.shape[0]:
+        low, high = (labels.min(), labels.max()) if xp is np else (int(xp.min(labels)), int(xp.max(labels)))
+        if low < 0 or high >= n_classes:
+            raise ValueError(f"labels must lie in [0, {n_classes - 1}], got values from {low} to {high}")
+    if xp is np:  # fast path: write the ones instead of comparing against every class
+        rows = np.zeros((labels.shape[0], n_classes), dtype=dtype)
+        rows[np.arange(labels.shape[0]), labels] = 1
+        return rows
     return _cast(xp.reshape(labels, (-1, 1)) == xp.reshape(xp.arange(n_classes), (1, -1)), dtype)
 
 
@@ -124,7 +129,7 @@ def _as_target_matrix(target, logits) -> Any:
     z = _raw(logits)
     xp = namespace(z)
     if t.ndim == 1 and z.ndim == 2:
-        if not xp.isdtype(t.dtype, "integral"):
+        if not (t.dtype.kind in "iu" if isinstance(t, np.ndarray) else xp.isdtype(t.dtype, "integral")):
             raise TypeError(f"integer class labels expected for targets of shape (n,), got dtype {t.dtype}")
         if t.shape[0] != z.shape[0]:
             raise ValueError(f"cross_entropy: {z.shape[0]} rows of logits but {t.shape[0]} labels")
@@ -151,14 +156,19 @@ def cross_entropy(logits, target, reduction: str = "mean"):
     if reduction == "none" or not z.requires_grad:
         result = _reduce(-ops.sum(t * ops.log_softmax(z, axis=1), axis=1), reduction)
         return result if isinstance(logits, Tensor) else result.data
+    labels_given = _raw(target).ndim == 1  # one-hot rows: every row of t sums to 1
     xp = namespace(z.data)
     log_p = ops.log_softmax(z.data, axis=1)
     scale = 1.0 / (z.shape[0] if reduction == "mean" else 1)
-    value = -xp.sum(t.data * log_p) * scale
-    return node(value, (z, t), (
-        lambda g, out, z, t: g * scale * (ops.softmax(z, axis=1) * ops.sum(t, axis=1, keepdims=True) - t),
-        lambda g, out, z, t: -g * scale * ops.log_softmax(z, axis=1),
-    ))
+    value = -ops._sum(t.data * log_p) * scale
+
+    def dz(g, out, z, t):
+        if isinstance(z, Tensor):  # building the graph: the differentiable form
+            return g * scale * (ops.softmax(z, axis=1) * ops.sum(t, axis=1, keepdims=True) - t)
+        p = xp.exp(log_p)  # first order: reuse the forward pass's log-probabilities
+        return (p - t if labels_given else p * ops._sum(t, axis=1, keepdims=True) - t) * (g * scale)
+
+    return node(value, (z, t), (dz, lambda g, out, z, t: -g * scale * ops.log_softmax(z, axis=1)))
 
 
 def nll_loss(log_probabilities, target, reduction: str = "mean"):

@@ -28,6 +28,8 @@ def _lift(x: Any, like: Any = None) -> Tensor:
     """A Tensor for ``x``; Python scalars take the dtype of ``like`` so float32 stays float32."""
     if isinstance(x, Tensor):
         return x
+    if type(x) is np.ndarray:
+        return node(x, (), ())  # a constant: no conversion, no checks
     if isinstance(x, (int, float)) and like is not None and namespace(_raw(like)).isdtype(_raw(like).dtype, "real floating"):
         return Tensor(np.asarray(x, dtype=_raw(like).dtype) if isinstance(_raw(like), np.ndarray) else namespace(_raw(like)).asarray(x, dtype=_raw(like).dtype))
     return Tensor(x)
@@ -42,6 +44,25 @@ def _any_tensor(*xs) -> bool:
     return any(isinstance(x, Tensor) for x in xs)
 
 
+def _sum(x, axis=None, keepdims: bool = False):
+    """``xp.sum``; on NumPy arrays straight to the ufunc, skipping NumPy's Python wrapper."""
+    if isinstance(x, np.ndarray):
+        return np.add.reduce(x, axis=axis, keepdims=keepdims)
+    return namespace(x).sum(x, axis=axis, keepdims=keepdims)
+
+
+def _max(x, axis=None, keepdims: bool = False):
+    """``xp.max``, as :func:`_sum`."""
+    if isinstance(x, np.ndarray):
+        if x.ndim == 2 and axis in (1, -1) and x.shape[1] <= 64:
+            # NumPy reduces a short last axis row by row (6.7 us for 100 x 10 logits); reducing
+            # a transposed copy along axis 0 runs vectorised across the rows (1.8 us)
+            top = np.maximum.reduce(np.ascontiguousarray(x.T), axis=0)
+            return top[:, None] if keepdims else top
+        return np.maximum.reduce(x, axis=axis, keepdims=keepdims)
+    return namespace(x).max(x, axis=axis, keepdims=keepdims)
+
+
 def _shape(x) -> tuple:
     return tuple(x.shape)
 
@@ -50,20 +71,19 @@ def _shape(x) -> tuple:
 # Broadcasting: one helper undoes it for every binary operation.
 # --------------------------------------------------------------------------------------------
 def _sum_to_raw(x, shape):
-    xp = namespace(x)
     lead = x.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        i + lead for i, s in enumerate(shape) if s == 1 and x.shape[i + lead] != 1
-    )
-    if axes:
-        x = xp.sum(x, axis=axes, keepdims=True)
-    return xp.reshape(x, shape) if lead else x
+    if lead:  # axes broadcasting put in front
+        x = _sum(x, axis=tuple(range(lead)))
+    axes = tuple(i for i, s in enumerate(shape) if s == 1 and x.shape[i] != 1)
+    return _sum(x, axis=axes, keepdims=True) if axes else x
 
 
 def sum_to(x, shape: tuple):
     """Sum ``x`` over the axes broadcasting added, giving ``shape``; VJP: broadcast back."""
+    if x.shape == shape:
+        return x
     shape = tuple(shape)
-    if _shape(x) == shape:
+    if tuple(x.shape) == shape:
         return x
     if not isinstance(x, Tensor):
         return _sum_to_raw(x, shape)
@@ -181,28 +201,29 @@ def linear(x, weight, bias=None):
 
     d/dx = g W^T,  d/dW = x^T g,  d/db = sum_n g  (the lecture's backpropagation equations).
     """
-    if _raw(x).ndim != 2:
+    x_data, w_data = _raw(x), _raw(weight)
+    if x_data.ndim != 2 or w_data.ndim != 2:
         out = matmul(x, weight)
         return out if bias is None else add(out, bias)
-    if _raw(x).shape[1] != _raw(weight).shape[0]:
+    if x_data.shape[1] != w_data.shape[0]:
         raise ValueError(
-            f"linear: input has {_raw(x).shape[1]} features (shape {_shape(x)}) but the weight "
-            f"expects {_raw(weight).shape[0]} (shape {_shape(weight)})"
+            f"linear shape mismatch: input {_shape(x)} @ weight {_shape(weight)}; the input has "
+            f"{x_data.shape[1]} features but the weight expects {w_data.shape[0]}"
         )
-    if not _any_tensor(x, weight, bias):
+    if not (isinstance(x, Tensor) or isinstance(weight, Tensor) or isinstance(bias, Tensor)):
         return x @ weight if bias is None else x @ weight + bias
     x, weight = _lift(x), _lift(weight)
     if bias is None:
-        return node(x.data @ weight.data, (x, weight), (
-            lambda g, out, x, w: g @ w.T,
-            lambda g, out, x, w: x.T @ g,
-        ))
+        return node(x_data @ w_data, (x, weight), _LINEAR_VJPS[:2])
     bias = _lift(bias)
-    return node(x.data @ weight.data + bias.data, (x, weight, bias), (
-        lambda g, out, x, w, b: g @ w.T,
-        lambda g, out, x, w, b: x.T @ g,
-        lambda g, out, x, w, b: sum_to(g, _shape(b)),
-    ))
+    return node(x_data @ w_data + bias.data, (x, weight, bias), _LINEAR_VJPS)
+
+
+_LINEAR_VJPS = (  # shared by every linear node: they close over nothing (x and W are 2-D here)
+    lambda g, out, x, w, b=None: g @ w.T,
+    lambda g, out, x, w, b=None: x.T @ g,
+    lambda g, out, x, w, b: sum_to(g, b.shape),
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -258,6 +279,9 @@ def tanh(x):
 
 
 def _sigmoid_raw(x):
+    if isinstance(x, np.ndarray):  # fast path: e^-x may overflow to inf, and 1 / (1 + inf) is exactly 0
+        with np.errstate(over="ignore"):
+            return 1.0 / (1.0 + np.exp(-x))
     xp = namespace(x)
     e = xp.exp(-xp.abs(x))  # never overflows: sigmoid(-1000) is exactly 0 without a warning
     return xp.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
@@ -455,6 +479,10 @@ def transpose(x, axes: Sequence[int] | None = None):
 
 def matrix_transpose(x):
     """Swap the last two axes."""
+    if isinstance(x, np.ndarray):
+        return x.swapaxes(-1, -2)
+    if not isinstance(x, Tensor):
+        return x.mT
     n = _raw(x).ndim
     return transpose(x, tuple(range(n - 2)) + (n - 1, n - 2))
 
@@ -535,8 +563,8 @@ def softmax(x, axis: int = -1):
     xp = namespace(_raw(x))
 
     def raw(v):
-        e = xp.exp(v - xp.max(v, axis=axis, keepdims=True))
-        return e / xp.sum(e, axis=axis, keepdims=True)
+        e = xp.exp(v - _max(v, axis=axis, keepdims=True))
+        return e / _sum(e, axis=axis, keepdims=True)
 
     if not isinstance(x, Tensor):
         return raw(x)
@@ -548,8 +576,8 @@ def log_softmax(x, axis: int = -1):
     xp = namespace(_raw(x))
 
     def raw(v):
-        shifted = v - xp.max(v, axis=axis, keepdims=True)
-        return shifted - xp.log(xp.sum(xp.exp(shifted), axis=axis, keepdims=True))
+        shifted = v - _max(v, axis=axis, keepdims=True)
+        return shifted - xp.log(_sum(xp.exp(shifted), axis=axis, keepdims=True))
 
     if not isinstance(x, Tensor):
         return raw(x)

@@ -32,6 +32,7 @@ class _GradMode(threading.local):
 
 
 _mode = _GradMode()
+_new = object.__new__
 
 
 def is_grad_enabled() -> bool:
@@ -40,7 +41,7 @@ def is_grad_enabled() -> bool:
 
 
 @contextlib.contextmanager
-def _set_grad_enabled(enabled: bool):
+def _set_grad_enabled(enabled: bool):  # the hot loop in _backpropagate sets _mode directly
     previous = _mode.enabled
     _mode.enabled = enabled
     try:
@@ -80,6 +81,7 @@ class Tensor:
 
     __slots__ = ("data", "requires_grad", "grad", "_parents", "_vjps", "name", "__weakref__")
     __array_ufunc__ = None  # make NumPy defer `ndarray * Tensor` to Tensor.__rmul__
+    __hash__ = object.__hash__  # graph bookkeeping keys dicts and sets on the node's identity
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None):
         if isinstance(data, Tensor):
@@ -100,12 +102,14 @@ class Tensor:
     @classmethod
     def _from_op(cls, data, parents: tuple, vjps: tuple) -> "Tensor":
         """A graph node: result of an operation on ``parents`` with one VJP per parent."""
-        t = cls.__new__(cls)
+        t = _new(cls)
         t.data, t.grad, t.name = data, None, None
-        if _mode.enabled and any(p.requires_grad for p in parents):
-            t.requires_grad, t._parents, t._vjps = True, parents, vjps
-        else:
-            t.requires_grad, t._parents, t._vjps = False, (), ()
+        if _mode.enabled:
+            for p in parents:
+                if p.requires_grad:
+                    t.requires_grad, t._parents, t._vjps = True, parents, vjps
+                    return t
+        t.requires_grad, t._parents, t._vjps = False, (), ()
         return t
 
     # -- array-like properties -------------------------------------------------------------
@@ -174,14 +178,14 @@ class Tensor:
                 "was created with requires_grad=True (or it ran inside no_grad())"
             )
         seed = _seed_gradient(self, grad_output)
-        grads = _backpropagate([self], [seed], targets=None, create_graph=False)
+        leaves = _backpropagate([self], [seed], targets=None, create_graph=False)
         handed_out: set[int] = set()
-        for node, g in grads.values():
-            if node.grad is not None:
-                g = node.grad + g
-            g = _as_leaf_gradient(g, node.data, handed_out)
+        for leaf, g in leaves.items():
+            if leaf.grad is not None:
+                g = leaf.grad + g
+            g = _as_leaf_gradient(g, leaf.data, handed_out)
             handed_out.add(id(g))
-            node.grad = g
+            leaf.grad = g
 
 
 # Arithmetic and array methods are attached in nnlab.ops, next to the operations they call.
@@ -200,8 +204,8 @@ def _as_leaf_gradient(g, data, handed_out: set):
     """
     if g.dtype != data.dtype:
         return _backend.astype(g, data.dtype)
-    if isinstance(g, np.ndarray) and (not g.flags.owndata or not g.flags.writeable or id(g) in handed_out):
-        return g.copy()
+    if isinstance(g, np.ndarray):  # a view (base set) may be a read-only broadcast or alias data
+        return g.copy() if g.base is not None or id(g) in handed_out else g
     if id(g) in handed_out:
         return _backend.namespace(g).asarray(g, copy=True)
     return g
@@ -215,7 +219,10 @@ def _seed_gradient(output: Tensor, grad_output: Any):
                 f"shape {output.shape}; pass grad_outputs (or backward(grad)) of that shape, or "
                 "reduce the output first, e.g. with .sum()"
             )
-        return _backend.ones_like(output.data)
+        data = output.data
+        if isinstance(data, (np.ndarray, np.generic)):
+            return np.ones(data.shape, dtype=data.dtype)
+        return _backend.ones_like(data)
     g = grad_output if isinstance(grad_output, Tensor) else _backend.asarray(grad_output, dtype=output.dtype)
     if tuple(g.shape) != output.shape:
         raise ValueError(
@@ -228,68 +235,76 @@ def _seed_gradient(output: Tensor, grad_output: Any):
 def _topological_order(roots: Sequence[Tensor]) -> list[Tensor]:
     """Nodes that require grad, parents before children; iterative, so deep graphs are fine."""
     order: list[Tensor] = []
-    visited: set[int] = set()
-    stack = [(r, False) for r in roots if r.requires_grad]
-    while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            order.append(node)
+    seen: set[Tensor] = set()
+    for root in roots:
+        if not root.requires_grad or root in seen:
             continue
-        if id(node) in visited:
-            continue
-        visited.add(id(node))
-        stack.append((node, True))
-        for parent in node._parents:
-            if parent.requires_grad and id(parent) not in visited:
-                stack.append((parent, False))
+        seen.add(root)
+        stack = [(root, iter(root._parents))]
+        while stack:  # depth-first; a node is appended once all its parents are
+            node, parents = stack[-1]
+            for parent in parents:
+                if parent.requires_grad and parent not in seen:
+                    seen.add(parent)
+                    stack.append((parent, iter(parent._parents)))
+                    break
+            else:
+                stack.pop()
+                order.append(node)
     return order
 
 
-def _backpropagate(outputs, seeds, targets, create_graph):
-    """Reverse walk: returns {id(node): (node, gradient)} for the targets (all leaves if None).
+def _backpropagate(outputs, seeds, targets, create_graph) -> dict:
+    """Reverse walk: returns {node: gradient} for the targets (for all leaves if None).
 
-    Only parents from which a target can be reached receive a VJP call, so asking for
-    d/dx does not also compute (or build graph for) d/dweights.
+    With targets, only parents from which a target can be reached receive a VJP call, so
+    asking for d/dx does not also compute (or build graph for) d/dweights.
     """
     order = _topological_order(outputs)
-    if targets is None:
-        relevant = {id(n) for n in order}
-        keep = None
-    else:
-        keep = {id(t) for t in targets}
-        relevant = set()
+    relevant = wanted = None
+    if targets is not None:
+        wanted = set(targets)
+        relevant = set(wanted)
         for node in order:
-            if id(node) in keep or any(id(p) in relevant for p in node._parents):
-                relevant.add(id(node))
-    grads: dict[int, Any] = {}
+            if node not in relevant:
+                for parent in node._parents:
+                    if parent in relevant:
+                        relevant.add(node)
+                        break
+    grads: dict[Tensor, Any] = {}
     for out, seed in zip(outputs, seeds):
         if out.requires_grad:
             if create_graph:  # a Tensor seed stays in the graph (derivatives w.r.t. grad_outputs)
                 g = seed if isinstance(seed, Tensor) else Tensor(seed)
             else:
                 g = seed.data if isinstance(seed, Tensor) else seed
-            grads[id(out)] = grads[id(out)] + g if id(out) in grads else g
+            grads[out] = grads[out] + g if out in grads else g
     result = {}
-    with _set_grad_enabled(create_graph):
+    previous_mode, _mode.enabled = _mode.enabled, create_graph
+    try:
         for node in reversed(order):
-            if id(node) not in relevant or id(node) not in grads:
+            g = grads.pop(node, None)
+            if g is None:
                 continue
-            g = grads.pop(id(node))
-            if keep is None or id(node) in keep:
-                if keep is not None or node.is_leaf:
-                    result[id(node)] = (node, g)
-            if not node._parents:
-                continue
-            if create_graph:
-                args = (node, *node._parents)
-            else:
-                args = (node.data, *[p.data for p in node._parents])
-            for parent, vjp in zip(node._parents, node._vjps):
-                if id(parent) not in relevant:
+            parents = node._parents
+            if relevant is None:
+                if not parents:
+                    result[node] = g
                     continue
-                contribution = vjp(g, *args)
-                pid = id(parent)
-                grads[pid] = grads[pid] + contribution if pid in grads else contribution
+            elif node in wanted:
+                result[node] = g
+            if create_graph:
+                out, inputs = node, parents
+            else:
+                out, inputs = node.data, [p.data for p in parents]
+            for parent, vjp in zip(parents, node._vjps):
+                if not parent.requires_grad or (relevant is not None and parent not in relevant):
+                    continue
+                contribution = vjp(g, out, *inputs)
+                previous = grads.get(parent)
+                grads[parent] = contribution if previous is None else previous + contribution
+    finally:
+        _mode.enabled = previous_mode
     return result
 
 
@@ -343,7 +358,7 @@ def grad(
     found = _backpropagate(outputs, seeds, targets=inputs, create_graph=create_graph)
     result = []
     for i, x in enumerate(inputs):
-        if id(x) not in found:
+        if x not in found:
             if not allow_unused:
                 raise RuntimeError(
                     f"inputs[{i}] (shape {x.shape}) does not take part in the graph of the outputs; "
@@ -351,6 +366,6 @@ def grad(
                 )
             result.append(None)
             continue
-        g = found[id(x)][1]
+        g = found[x]
         result.append(g if isinstance(g, Tensor) else Tensor(g))
     return tuple(result)
