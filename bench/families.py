@@ -156,7 +156,7 @@ def bench_rbf(quick: bool) -> None:
     X, y = make_franke(400, seed=0, dtype=np.float64)
     X_test, y_test = make_franke(2000, seed=1, dtype=np.float64)
     print("== RBF: Franke function, 400 training points, 2000 test points")
-    print(f"   {"model":48s} {'R2':>9s} {'RMSE':>9s} {'max err':>9s} {'seconds':>8s}")
+    print(f"   {'model':48s} {'R2':>9s} {'RMSE':>9s} {'max err':>9s} {'seconds':>8s}")
 
     def row(name, predict_fn):
         start = time.perf_counter()
