@@ -20,6 +20,8 @@ COMMANDS: dict[str, str] = {
     "ode": "nnlab.commands.ode",
     "pde": "nnlab.commands.pde",
     "export": "nnlab.commands.export",
+    "grid": "nnlab.commands.grid",
+    "compare": "nnlab.commands.compare",
     "cnn": "nnlab.commands.cnn",
     "report": "nnlab.commands.report",
 }
