@@ -24,7 +24,6 @@ COMMANDS: dict[str, str] = {
     "compare": "nnlab.commands.compare",
     "cnn": "nnlab.commands.cnn",
     "report": "nnlab.commands.report",
-    "report": "nnlab.commands.report",
 }
 
 
