@@ -71,7 +71,8 @@ class RBM(TransformerMixin, BaseEstimator):
     batch_size : int
         Examples per mini-batch (and, for PCD, number of persistent chains).
     n_iter : int
-        Passes over the training data (epochs).
+        Passes over the training data (epochs), each in a fresh random order of the mini-batches
+        (scikit-learn's ``BernoulliRBM`` takes them in the order of the data).
     k : int
         Gibbs steps per update (CD-k / PCD-k).
     persistent : bool

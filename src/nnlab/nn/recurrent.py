@@ -73,7 +73,7 @@ def _affine_parents(x, h, w_ih, w_hh, b):
     return parents, z
 
 
-def elman_cell(x, h, w_ih, w_hh, b, nonlinearity: str = "tanh"):
+def elman_cell(x: Any, h: Any, w_ih: Tensor, w_hh: Tensor, b: Tensor, nonlinearity: str = "tanh") -> Tensor:
     """Elman step h' = f(x W_ih + h W_hh + b) as one node;  dz = g (1 - h'^2) for tanh, g [h' > 0] for relu."""
     parents, z = _affine_parents(x, h, w_ih, w_hh, b)
     xp = namespace(z)
@@ -91,7 +91,7 @@ def _gate_mask(hidden_size: int) -> np.ndarray:
     return mask
 
 
-def lstm_gates(x, h, w_ih, w_hh, b):
+def lstm_gates(x: Any, h: Any, w_ih: Tensor, w_hh: Tensor, b: Tensor) -> Tensor:
     """LSTM gates [i, f, g, o] = [sigma, sigma, tanh, sigma](x W_ih + h W_hh + b) as one node.
 
     dz = g * sigma (1 - sigma) on the sigmoid blocks and g * (1 - tanh^2) on the g block.
@@ -107,7 +107,7 @@ def _block(a, k: int, hidden: int):
     return a[:, k * hidden:(k + 1) * hidden]
 
 
-def lstm_cell_state(gates, c):
+def lstm_cell_state(gates: Tensor, c: Any) -> Tensor:
     """c' = f * c + i * g from gates [i, f, g, o];  d/dgates = [g' g, g' c, g' i, 0], d/dc = g' f."""
     gates, c = _lift(gates), _lift(c, gates)
     hidden = c.shape[-1]
@@ -121,7 +121,7 @@ def lstm_cell_state(gates, c):
     return node(data, (gates, c), (d_gates, lambda g, out, gates, c: g * _block(gates, 1, hidden)))
 
 
-def lstm_hidden(gates, c):
+def lstm_hidden(gates: Tensor, c: Any) -> Tensor:
     """h = o * tanh(c) from gates [i, f, g, o];  d/dgates = [0, 0, 0, g' tanh c], d/dc = g' o (1 - tanh^2 c)."""
     gates, c = _lift(gates), _lift(c, gates)
     hidden = c.shape[-1]
@@ -209,7 +209,7 @@ class _Recurrent(Module):
     def _output(self, hs):
         return ops.stack(hs, axis=1) if self.return_sequences else hs[-1]
 
-    def forward(self, x, state=None):
+    def forward(self, x: Any, state: Any = None) -> Tensor:
         """Run over the sequence; returns (batch, time, hidden) or, without return_sequences, (batch, hidden)."""
         return self.forward_with_state(x, state)[0]
 
@@ -278,7 +278,7 @@ class RNN(_Recurrent):
         self.nonlinearity = nonlinearity
         super().__init__(input_size, hidden_size, return_sequences, dtype, rng)
 
-    def forward_with_state(self, x, state=None):
+    def forward_with_state(self, x: Any, state: Any = None) -> tuple:
         """(output, h_T): the layer's output and the last hidden state."""
         steps = self._steps(x)
         batch = _raw(x).shape[0]
@@ -326,7 +326,7 @@ class LSTM(_Recurrent):
                  dtype: Any = np.float32, rng: np.random.Generator | int | None = None):
         super().__init__(input_size, hidden_size, return_sequences, dtype, rng)
 
-    def forward_with_state(self, x, state=None):
+    def forward_with_state(self, x: Any, state: Any = None) -> tuple:
         """(output, (h_T, c_T)): the layer's output and the last hidden and cell states."""
         steps = self._steps(x)
         batch = _raw(x).shape[0]
