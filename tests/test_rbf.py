@@ -3,7 +3,7 @@ output fit, interpolation of the Franke function against SciPy's RBFInterpolator
 import numpy as np
 import pytest
 
-from nnlab import Tensor, gradcheck
+from nnlab import gradcheck
 from nnlab.data import make_franke
 from nnlab.io import load_model, save_model
 from nnlab.nn.rbf import RBF, RBFNetwork, center_widths, kmeans

@@ -20,7 +20,7 @@ import numpy as np
 from nnlab import ops
 from nnlab.nn.container import Sequential
 from nnlab.nn.layers import Dense
-from nnlab.nn.module import Module, Parameter, as_generator
+from nnlab.nn.module import Module, as_generator
 from nnlab.ops import _raw
 from nnlab.tensor import Tensor
 
