@@ -9,6 +9,7 @@ result and the remaining arguments the inputs.
 from __future__ import annotations
 
 import builtins
+import math
 from typing import Any, Sequence
 
 import numpy as np
@@ -95,6 +96,10 @@ def broadcast_to(x, shape: tuple):
     shape = tuple(shape)
     if _shape(x) == shape:
         return x
+    if isinstance(x, np.ndarray):  # a fresh array: np.broadcast_to's view costs more than the copy here
+        out = np.empty(shape, dtype=x.dtype)
+        out[...] = x
+        return out
     if not isinstance(x, Tensor):
         return namespace(x).broadcast_to(x, shape)
     return node(namespace(x.data).broadcast_to(x.data, shape), (x,), (lambda g, out, x: sum_to(g, _shape(x)),))
@@ -404,18 +409,16 @@ def _keepdims_shape(shape, axes) -> tuple:
 def sum(x, axis=None, keepdims: bool = False):  # noqa: A001 - mirrors numpy's name
     """Sum over ``axis``;  d/dx = 1, so g is broadcast back over the summed axes."""
     if not isinstance(x, Tensor):
-        return namespace(x).sum(x, axis=axis, keepdims=keepdims)
-    axes = _axes(axis, x.ndim)
-    kshape = _keepdims_shape(x.shape, axes)
-    return node(namespace(x.data).sum(x.data, axis=axis, keepdims=keepdims), (x,), (
-        lambda g, out, x: broadcast_to(reshape(g, kshape), _shape(x)),
+        return _sum(x, axis=axis, keepdims=keepdims)
+    return node(_sum(x.data, axis=axis, keepdims=keepdims), (x,), (
+        lambda g, out, x: broadcast_to(reshape(g, _keepdims_shape(x.shape, _axes(axis, x.ndim))), _shape(x)),
     ))
 
 
 def mean(x, axis=None, keepdims: bool = False):
     """Mean over ``axis`` (sum divided by the number of elements reduced)."""
     shape = _shape(x)
-    count = int(np.prod([shape[a] for a in _axes(axis, len(shape))])) if shape else 1
+    count = math.prod(shape[a] for a in _axes(axis, len(shape)))
     return sum(x, axis=axis, keepdims=keepdims) / builtins.max(count, 1)
 
 
@@ -463,6 +466,8 @@ def logsumexp(x, axis=-1, keepdims: bool = False):
 def reshape(x, shape):
     """Same values, new shape;  VJP: reshape back."""
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    if isinstance(x, np.ndarray):
+        return x.reshape(shape)
     if not isinstance(x, Tensor):
         return namespace(x).reshape(x, shape)
     return node(namespace(x.data).reshape(x.data, shape), (x,), (lambda g, out, x: reshape(g, _shape(x)),))
