@@ -12,7 +12,7 @@ from nnlab.data import load_digits, load_mnist, train_test_split
 from nnlab.io import load_model, save_model
 from nnlab.models.cnn import feature_maps, first_conv, lecture_cnn, lenet
 from nnlab.nn import summary
-from nnlab.optim import SGD, Adam
+from nnlab.optim import SGD, Adam, ExponentialLR
 from nnlab.train import fit, predict
 
 MNIST = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
@@ -133,11 +133,14 @@ def test_lenet_learns_mnist_subset():
 @pytest.mark.slow
 @needs_mnist
 def test_lenet_on_mnist_reaches_98_5_percent():
+    """LeNet-5, Adam (eta = 0.002, decayed by 0.6 an epoch), batch 128, 4 epochs; about 2 minutes."""
     X, y = load_mnist(MNIST, "train")
     X_test, y_test = load_mnist(MNIST, "test")
     model = lenet(rng=0)
-    fit(model, X, y, optimizer=Adam(model.parameters(), lr=1e-3), epochs=3, batch_size=128, metrics=(), seed=0)
-    assert accuracy(model, X_test, y_test) >= 0.985
+    optimizer = Adam(model.parameters(), lr=2e-3)
+    fit(model, X, y, optimizer=optimizer, schedule=ExponentialLR(optimizer, gamma=0.6), epochs=4, batch_size=128,
+        metrics=(), seed=0)
+    assert accuracy(model, X_test, y_test) >= 0.985  # 0.9878 when written (0.9867 after 3 epochs)
 
 
 # --------------------------------------------------------------------------------------------

@@ -17,11 +17,11 @@ from nnlab.commands._common import add_output_dir, output_dir
 
 HELP = "train the lecture's CNN on the 8x8 digits or LeNet-5 on MNIST; plots filters and feature maps"
 
-# Defaults per data set: the lecture's plain SGD (eta = 0.1, batch 100, 100 epochs) for the digits,
-# Adam for LeNet on MNIST (98.5 % + in 3 epochs).
+# Defaults per data set: the lecture's plain SGD (eta = 0.1, batch 100, 100 epochs) for the digits;
+# for LeNet on MNIST Adam with eta = 0.002 decayed by 0.6 an epoch (98.8 % test accuracy after 4 epochs).
 DEFAULTS = {
-    "digits": {"epochs": 100, "batch_size": 100, "optimizer": "sgd", "lr": 0.1},
-    "mnist": {"epochs": 3, "batch_size": 128, "optimizer": "adam", "lr": 1e-3},
+    "digits": {"epochs": 100, "batch_size": 100, "optimizer": "sgd", "lr": 0.1, "lr_decay": 1.0},
+    "mnist": {"epochs": 4, "batch_size": 128, "optimizer": "adam", "lr": 2e-3, "lr_decay": 0.6},
 }
 QUICK = {"digits": {"epochs": 30, "momentum": 0.9}, "mnist": {"epochs": 1, "train_size": 10000, "test_size": 2000}}
 
@@ -31,10 +31,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="digits: scikit-learn's 1x8x8 digits, 80/20 split (default); mnist: 1x28x28 IDX files")
     parser.add_argument("--data-dir", type=Path, default=Path("data/mnist"),
                         help="directory of the MNIST IDX files, gzip or raw (default: data/mnist)")
-    parser.add_argument("--epochs", type=int, default=None, help="passes over the training set (digits 100, mnist 3)")
+    parser.add_argument("--epochs", type=int, default=None, help="passes over the training set (digits 100, mnist 4)")
     parser.add_argument("--batch-size", type=int, default=None, help="minibatch size (digits 100, mnist 128)")
     parser.add_argument("--optimizer", choices=["sgd", "adam"], default=None, help="digits: sgd, mnist: adam")
-    parser.add_argument("--lr", type=float, default=None, help="learning rate (sgd 0.1, adam 0.001)")
+    parser.add_argument("--lr", type=float, default=None, help="learning rate (digits: sgd 0.1; mnist: adam 0.002)")
+    parser.add_argument("--lr-decay", type=float, default=None,
+                        help="multiply the learning rate by this after every epoch (digits 1, mnist 0.6)")
     parser.add_argument("--momentum", type=float, default=None, help="SGD momentum (default 0, the lecture's)")
     parser.add_argument("--train-size", type=int, default=None, help="use only the first N training images")
     parser.add_argument("--test-size", type=int, default=None, help="use only the first N test images")
@@ -48,7 +50,7 @@ def _settings(args: argparse.Namespace) -> dict:
     settings = {"momentum": 0.0, "train_size": None, "test_size": None, **DEFAULTS[args.dataset]}
     if args.quick:
         settings.update(QUICK[args.dataset])
-    for key in ("epochs", "batch_size", "optimizer", "lr", "momentum", "train_size", "test_size"):
+    for key in ("epochs", "batch_size", "optimizer", "lr", "lr_decay", "momentum", "train_size", "test_size"):
         value = getattr(args, key)
         if value is not None:
             settings[key] = value
@@ -59,6 +61,8 @@ def _settings(args: argparse.Namespace) -> dict:
             raise ValueError(f"--{key.replace('_', '-')} must be a positive integer, got {settings[key]}")
     if settings["lr"] <= 0:
         raise ValueError(f"--lr must be positive, got {settings['lr']}")
+    if not 0 < settings["lr_decay"] <= 1:
+        raise ValueError(f"--lr-decay must lie in (0, 1], got {settings['lr_decay']}")
     return settings
 
 
@@ -81,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
 
     from nnlab.io import save_model
     from nnlab.models.cnn import feature_maps, first_conv, lecture_cnn, lenet
-    from nnlab.optim import SGD, Adam
+    from nnlab.optim import SGD, Adam, ExponentialLR
     from nnlab.plots.cnn import plot_feature_maps, plot_filters
     from nnlab.plots.training import plot_learning_curves
     from nnlab.train import fit, predict
@@ -98,10 +102,11 @@ def run(args: argparse.Namespace) -> int:
         optimizer = SGD(model.parameters(), lr=settings["lr"], momentum=settings["momentum"])
     else:
         optimizer = Adam(model.parameters(), lr=settings["lr"])
+    schedule = ExponentialLR(optimizer, gamma=settings["lr_decay"]) if settings["lr_decay"] != 1.0 else None
     start = time.perf_counter()
     history = fit(model, X_train, y_train, loss="cross_entropy", optimizer=optimizer, epochs=settings["epochs"],
                   batch_size=settings["batch_size"], validation_data=(X_test, y_test), metrics=("accuracy",),
-                  seed=args.seed)
+                  schedule=schedule, seed=args.seed)
     seconds = time.perf_counter() - start
     accuracy = float(np.mean(predict(model, X_test, batch_size=1000).argmax(axis=1) == y_test))
 
