@@ -111,11 +111,15 @@ def test_lecture_observation_1000_steps(digits):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", range(5))
-def test_lecture_network_over_seeds(seed):
+def test_lecture_network_over_splits():
+    """Over ten random 80/20 splits (and initial weights): mean >= 97 %, none below 95 %
+    (measured: 0.958 to 0.986, mean 0.973)."""
     X, y = load_digits(dtype=np.float64)
-    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, seed=seed)
-    model = lecture_mlp(rng=seed)
-    fit(model, X_train, y_train, loss=CrossEntropyLoss("sum"), optimizer=SGD(model.parameters(), lr=0.002),
-        epochs=100, batch_size=100, penalty=L2(1.0), seed=seed, metrics=())
-    assert accuracy(y_test, predict(model, X_test)) >= 0.96
+    scores = []
+    for seed in range(10):
+        X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, seed=seed)
+        model = lecture_mlp(rng=seed)
+        fit(model, X_train, y_train, loss=CrossEntropyLoss("sum"), optimizer=SGD(model.parameters(), lr=0.002),
+            epochs=100, batch_size=100, penalty=L2(1.0), seed=seed, metrics=())
+        scores.append(accuracy(y_test, predict(model, X_test)))
+    assert np.mean(scores) >= 0.97 and min(scores) >= 0.95

@@ -178,6 +178,30 @@ def test_divergence_raises_and_keeps_finite_weights(rng):
     assert np.isfinite(evaluate(model, X[:8], t[:8], loss="mse", metrics=())["loss"])
 
 
+@pytest.mark.parametrize("per_step", [True, False])
+def test_divergence_restores_the_last_saved_weights(rng, monkeypatch, per_step):
+    """Per step (small models): the weights before the last update, which gave a finite loss.
+    Per epoch (models above the size limit): the weights at the start of the diverging epoch."""
+    import nnlab.train.loop as loop
+    from nnlab.train import LambdaCallback
+
+    if not per_step:
+        monkeypatch.setattr(loop, "_PER_STEP_BACKUP_LIMIT", 0)
+    X = rng.normal(scale=10.0, size=(64, 3))
+    t = rng.normal(scale=10.0, size=(64, 1))
+    model = linear_model()
+    after_step, epoch_start = [model.state_dict()], {}
+    record = LambdaCallback(on_batch_end=lambda b, logs: after_step.append(model.state_dict()),
+                            on_epoch_begin=lambda e, logs: epoch_start.__setitem__(e, model.state_dict()))
+    with pytest.raises(TrainingDivergedError) as info:
+        fit(model, X, t, loss=MSELoss("sum"), optimizer=SGD(model.parameters(), lr=1.0), epochs=50,
+            batch_size=8, seed=0, metrics=(), callbacks=[record])
+    expected = after_step[-2] if per_step else epoch_start[info.value.epoch]
+    for k, v in model.state_dict().items():
+        np.testing.assert_array_equal(v, expected[k])
+    assert ("before the previous update" if per_step else f"start of epoch {info.value.epoch}") in str(info.value)
+
+
 @pytest.mark.parametrize("X, y, match", [
     (np.full((4, 3), np.nan), np.zeros(4, dtype=int), r"X contains NaN or inf"),
     (np.zeros((4, 3)), np.zeros(5, dtype=int), r"X has 4 samples but y has 5"),
@@ -246,3 +270,16 @@ def test_franke_regression_r2():
     fit(model, Xtr, ttr, loss=MSELoss(), optimizer=Adam(model.parameters(), lr=3e-3), epochs=150,
         batch_size=32, seed=0, metrics=())
     assert r2(tte, predict(model, Xte)) >= 0.95
+
+
+def test_progress_bar_shows_when_forced():
+    import io
+
+    from nnlab.train import ProgressBar
+
+    stream = io.StringIO()
+    with ProgressBar(3, verbose=1, stream=stream, force=True) as bar:
+        for _ in range(3):
+            bar.update({"loss": 0.5})
+    assert "3/3" in stream.getvalue() and "loss=0.5" in stream.getvalue()
+    assert not ProgressBar(3, verbose=0, stream=io.StringIO(), force=True).enabled

@@ -21,10 +21,9 @@ class ProgressBar:
         self.enabled = bool(verbose) and (is_tty or force)
         self._bar = None
         if self.enabled:
-            from tqdm.auto import tqdm
+            from tqdm import tqdm
 
-            self._bar = tqdm(total=total, initial=initial, desc=desc, file=stream, leave=verbose >= 2 or not is_tty,
-                             dynamic_ncols=True)
+            self._bar = tqdm(total=total, initial=initial, desc=desc, file=stream, leave=True, dynamic_ncols=True)
 
     def update(self, logs: dict[str, Any]) -> None:
         """Advance one epoch and show ``logs``."""
