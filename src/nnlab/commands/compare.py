@@ -43,7 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from nnlab.commands._common import output_dir
-    from nnlab.experiments.compare import compare
+    from nnlab.experiments.compare import compare_libraries
     from nnlab.plots.compare import plot_epoch_accuracy
 
     if args.epochs < 1 or args.batch_size < 1 or args.threads < 1:
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     if not (args.eta > 0 and args.lam >= 0):
         raise SystemExit(f"--eta must be > 0 and --lam >= 0, got {args.eta} and {args.lam}")
     out = output_dir(args)
-    result = compare(args.libraries, args.networks, eta=args.eta, lam=args.lam,
+    result = compare_libraries(args.libraries, args.networks, eta=args.eta, lam=args.lam,
                      epochs=10 if args.quick else args.epochs, batch_size=args.batch_size, seed=args.seed,
                      threads=args.threads)
     result.to_csv(out / "compare.csv")

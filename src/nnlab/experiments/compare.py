@@ -31,7 +31,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-__all__ = ["NETWORKS", "LIBRARIES", "CompareRow", "CompareResult", "compare", "train_library", "digits_data"]
+__all__ = ["NETWORKS", "LIBRARIES", "CompareRow", "CompareResult", "compare_libraries", "train_library", "digits_data"]
 
 NETWORKS: dict[str, tuple[int, ...]] = {"64-50-10": (50,), "64-100-50-10": (100, 50)}
 LIBRARIES = ("nnlab", "sklearn", "torch", "keras")
@@ -310,7 +310,7 @@ def train_library(library: str, hidden: Sequence[int], data: tuple, eta: float, 
     return CompareRow(library, name, accuracies[-1] if accuracies else float("nan"), seconds, accuracies, weights)
 
 
-def compare(libraries: Sequence[str] = LIBRARIES, networks: Sequence[str] = tuple(NETWORKS), *, eta: float = 0.5,
+def compare_libraries(libraries: Sequence[str] = LIBRARIES, networks: Sequence[str] = tuple(NETWORKS), *, eta: float = 0.5,
             lam: float = 1e-4, epochs: int = 100, batch_size: int = 100, seed: int = 0,
             data: tuple | None = None, threads: int | None = 1) -> CompareResult:
     """Train every network with every library at the same settings.

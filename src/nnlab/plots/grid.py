@@ -37,8 +37,7 @@ def heatmap(values: np.ndarray, etas: Sequence[float], lambdas: Sequence[float],
     else:
         fig = ax.figure
     masked = np.ma.masked_invalid(values)
-    colormap = matplotlib.colormaps[cmap].copy()
-    colormap.set_bad("#d9d9d9")
+    colormap = matplotlib.colormaps[cmap].with_extremes(bad="#d9d9d9")
     image = ax.imshow(masked, cmap=colormap, vmin=vmin, vmax=vmax, aspect="auto")
     fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
     for i in range(values.shape[0]):
