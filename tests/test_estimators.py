@@ -15,6 +15,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.class_weight import compute_sample_weight
 
 from nnlab.estimators import CNNClassifier, MLPClassifier, MLPRegressor
+from nnlab.estimators.mlp import sklearn_initial_weights
 from nnlab.train import TrainingDivergedError
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -84,6 +85,34 @@ def test_one_epoch_matches_sklearn_exactly(kind, n_classes, extra):
         np.testing.assert_allclose(mine, theirs, rtol=1e-9, atol=1e-12)
     if kind == "clf":  # (scikit-learn's reported squared error averages the outputs, its gradient sums them)
         assert a.loss_curve_[-1] == pytest.approx(b.loss_curve_[-1], rel=0.02)  # ours: end-of-epoch penalty
+
+
+@pytest.mark.parametrize("target", ["multiclass", "binary", "regression"])
+def test_lbfgs_reproduces_sklearn(digits, target):
+    """Same random_state, same draws for the initial weights, same cost and gradient, same SciPy
+    L-BFGS-B: the fitted networks agree with scikit-learn's to rounding."""
+    Xtr, _, ytr, _ = digits
+    params = dict(hidden_layer_sizes=(20,), activation="tanh", solver="lbfgs", max_iter=25, alpha=1e-3,
+                  random_state=0)
+    if target == "regression":
+        y = Xtr[:, 20] * Xtr[:, 30] + np.sin(Xtr[:, 40])
+        ours, ref = MLPRegressor(**params).fit(Xtr, y), SkMLPRegressor(**params).fit(Xtr, y)
+        np.testing.assert_allclose(ours.predict(Xtr), ref.predict(Xtr), atol=1e-8)
+    else:
+        y = ytr if target == "multiclass" else ytr > 4
+        ours, ref = MLPClassifier(**params).fit(Xtr, y), SkMLPClassifier(**params).fit(Xtr, y)
+        np.testing.assert_allclose(ours.predict_proba(Xtr), ref.predict_proba(Xtr), atol=1e-8)
+    assert ours.n_iter_ == ref.n_iter_ and ours.loss_ == pytest.approx(ref.loss_, rel=1e-8)
+
+
+def test_sgd_without_shuffling_reproduces_sklearn(small):
+    """With shuffle=False the batches come in order: fits of several epochs agree with scikit-learn's."""
+    X, y = small
+    params = dict(hidden_layer_sizes=(8,), solver="sgd", learning_rate_init=0.05, batch_size=40, shuffle=False,
+                  max_iter=15, random_state=3)
+    ours, ref = MLPClassifier(**params).fit(X, y), SkMLPClassifier(**params).fit(X, y)
+    np.testing.assert_allclose(ours.predict_proba(X), ref.predict_proba(X), atol=1e-10)
+    np.testing.assert_allclose(ours.loss_curve_, ref.loss_curve_, rtol=0.05)  # penalty at epoch end vs per batch
 
 
 def test_adaptive_schedule_and_stopping_follow_sklearn(small):
@@ -186,9 +215,9 @@ def test_early_stopping_records_and_restores_best(digits):
     assert len(est.validation_scores_) == len(est.validation_loss_curve_) == len(est.loss_curve_) == est.n_iter_
     assert est.best_validation_score_ == max(est.validation_scores_) > 0.9
     # the restored network is the best epoch's: score it on the same validation split (drawn from
-    # random_state after the one draw that seeded the initial weights)
+    # random_state after the initial weights, as scikit-learn does)
     rs = np.random.RandomState(0)
-    rs.randint(np.iinfo(np.int32).max)
+    sklearn_initial_weights([64, 30, 10], "relu", rs)
     _, X_val, _, y_val = train_test_split(Xtr, ytr, test_size=0.1, random_state=rs, stratify=ytr)
     assert est.score(X_val, y_val) == pytest.approx(est.best_validation_score_)
 

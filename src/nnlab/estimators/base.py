@@ -51,7 +51,8 @@ from nnlab.optim import OPTIMIZERS, SGD, Adam, get_optimizer
 from nnlab.train import fit as train_fit
 from nnlab.train import predict as train_predict
 
-__all__ = ["BaseNetworkEstimator", "NetworkClassifierMixin", "NetworkRegressorMixin", "SOLVERS", "LEARNING_RATES"]
+__all__ = ["BaseNetworkEstimator", "NetworkClassifierMixin", "NetworkRegressorMixin", "SOLVERS", "LEARNING_RATES",
+           "generator_from"]
 
 SOLVERS: tuple[str, ...] = ("lbfgs", *OPTIMIZERS)
 LEARNING_RATES = ("constant", "invscaling", "adaptive")
@@ -82,6 +83,11 @@ def _check_number(name: str, value: Any, low: float = -math.inf, high: float = m
 def _check_choice(name: str, value: Any, choices: tuple) -> None:
     if not isinstance(value, str) or value not in choices:
         raise ValueError(f"{name} must be one of {list(choices)}, got {value!r}")
+
+
+def generator_from(random_state: np.random.RandomState) -> np.random.Generator:
+    """A NumPy Generator seeded by one draw from scikit-learn's RandomState."""
+    return np.random.default_rng(random_state.randint(_SEED_HIGH))
 
 
 def resolve_dtype(dtype: Any, input_dtype: Any) -> np.dtype:
@@ -125,7 +131,9 @@ class BaseNetworkEstimator(BaseEstimator):
     """
 
     # -- hooks ---------------------------------------------------------------------------------
-    def _build_network(self, n_features: int, n_outputs: int, dtype: np.dtype, rng: np.random.Generator):
+    def _build_network(self, n_features: int, n_outputs: int, dtype: np.dtype,
+                       random_state: np.random.RandomState):
+        """The untrained network; its random draws come from ``random_state`` (scikit-learn's)."""
         raise NotImplementedError(f"{type(self).__name__} must implement _build_network")
 
     def _prepare_input(self, X: Any, fitting: bool) -> Any:
@@ -189,8 +197,7 @@ class BaseNetworkEstimator(BaseEstimator):
     # -- fitting -------------------------------------------------------------------------------
     def _initialize(self, X: np.ndarray, n_outputs: int, random_state: np.random.RandomState) -> None:
         self._dtype = resolve_dtype(self.dtype, X.dtype)
-        rng = np.random.default_rng(random_state.randint(_SEED_HIGH))
-        self.network_ = self._build_network(X.shape[1], n_outputs, self._dtype, rng)
+        self.network_ = self._build_network(X.shape[1], n_outputs, self._dtype, random_state)
         self.n_outputs_ = int(n_outputs)
         self.n_layers_ = sum(1 for name, _ in self.network_.named_parameters() if name.endswith("weight")) + 1
         self.n_iter_ = 0

@@ -13,7 +13,9 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.metaestimators import available_if
 
-from nnlab.estimators.base import BaseNetworkEstimator, NetworkClassifierMixin, _check_choice, _check_number
+from nnlab.estimators.base import (
+    BaseNetworkEstimator, NetworkClassifierMixin, _check_choice, _check_number, generator_from,
+)
 from nnlab.estimators.mlp import _stochastic
 
 __all__ = ["CNNClassifier", "ARCHITECTURES"]
@@ -148,10 +150,12 @@ class CNNClassifier(NetworkClassifierMixin, BaseNetworkEstimator):
                              f"{n_features} features per sample; fix image_shape")
         return shape
 
-    def _build_network(self, n_features: int, n_outputs: int, dtype: np.dtype, rng: np.random.Generator):
+    def _build_network(self, n_features: int, n_outputs: int, dtype: np.dtype,
+                       random_state: np.random.RandomState):
         from nnlab.models.cnn import lecture_cnn, lenet
 
         self.image_shape_ = self._resolve_image_shape(n_features)
+        rng = generator_from(random_state)
         if self.architecture == "lenet":
             return lenet(self.image_shape_, n_classes=n_outputs, flat_input=True, dtype=dtype, rng=rng)
         if min(self.image_shape_[1:]) < 2:

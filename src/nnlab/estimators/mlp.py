@@ -12,7 +12,7 @@ from typing import Any, Sequence
 import numpy as np
 from sklearn.utils.metaestimators import available_if
 
-from nnlab.estimators.base import BaseNetworkEstimator, NetworkClassifierMixin, NetworkRegressorMixin
+from nnlab.estimators.base import BaseNetworkEstimator, NetworkClassifierMixin, NetworkRegressorMixin, generator_from
 from nnlab.models.mlp import mlp
 from nnlab.nn.activations import ACTIVATIONS
 from nnlab.nn.init import INITIALIZERS
@@ -33,18 +33,19 @@ def hidden_sizes(hidden_layer_sizes: Any) -> list[int]:
     return [int(h) for h in sizes]
 
 
-def sklearn_initialize(network, activation: str, rng: np.random.Generator) -> None:
-    """scikit-learn's MLP initialisation, in place: every weight *and bias* of a layer with fan-in
-    m and fan-out k drawn from U(-b, b), b = sqrt(6 / (m + k)) (Glorot and Bengio 2010), or
-    b = sqrt(2 / (m + k)) for logistic hidden units."""
+def sklearn_initial_weights(layer_units: Sequence[int], activation: str,
+                            random_state: np.random.RandomState) -> list[tuple[np.ndarray, np.ndarray]]:
+    """scikit-learn's MLP initialisation: for each layer with fan-in m and fan-out k, the weights
+    and then the biases drawn from U(-b, b), b = sqrt(6 / (m + k)) (Glorot and Bengio 2010), or
+    b = sqrt(2 / (m + k)) for logistic hidden units; the same draws as scikit-learn's."""
     factor = 2.0 if activation in ("logistic", "sigmoid") else 6.0
-    layers = [m for m in network.modules() if getattr(m, "weight", None) is not None]
-    for layer in layers:
-        fan_in, fan_out = layer.weight.shape
+    weights = []
+    for fan_in, fan_out in zip(layer_units[:-1], layer_units[1:]):
         bound = np.sqrt(factor / (fan_in + fan_out))
-        layer.weight.data[...] = rng.uniform(-bound, bound, layer.weight.shape)
-        if getattr(layer, "bias", None) is not None:
-            layer.bias.data[...] = rng.uniform(-bound, bound, layer.bias.shape)
+        W = random_state.uniform(-bound, bound, (fan_in, fan_out))
+        b = random_state.uniform(-bound, bound, fan_out)
+        weights.append((W, b))
+    return weights
 
 
 def _stochastic(est: "_MLPParams") -> bool:
@@ -68,14 +69,25 @@ class _MLPParams(BaseNetworkEstimator):
     def _output_layer_activation(self) -> str | None:
         return None  # classifiers: logits, the link is in the loss
 
-    def _build_network(self, n_features: int, n_outputs: int, dtype: np.dtype, rng: np.random.Generator):
+    def _build_network(self, n_features: int, n_outputs: int, dtype: np.dtype,
+                       random_state: np.random.RandomState):
+        sizes = hidden_sizes(self.hidden_layer_sizes)
         sklearn_init = self.weight_init == "auto"
-        network = mlp(n_features, hidden_sizes(self.hidden_layer_sizes), n_outputs, activation=self.activation,
+        # scikit-learn's draws first, in its order, so the same random_state gives the same start
+        initial = sklearn_initial_weights([n_features, *sizes, n_outputs], self.activation, random_state) \
+            if sklearn_init else None
+        # a Generator only where one is needed (nnlab initialisers, dropout masks): with the
+        # defaults random_state is then used exactly as scikit-learn uses it
+        rng = generator_from(random_state) if (not sklearn_init or self.dropout) else None
+        network = mlp(n_features, sizes, n_outputs, activation=self.activation,
                       output_activation=self._output_layer_activation(),
                       weight_init="zeros" if sklearn_init else self.weight_init, dropout=float(self.dropout),
                       dtype=dtype, rng=rng)
-        if sklearn_init:
-            sklearn_initialize(network, self.activation, rng)
+        if initial is not None:
+            layers = [m for m in network.modules() if getattr(m, "weight", None) is not None]
+            for layer, (W, b) in zip(layers, initial):
+                layer.weight.data[...] = W
+                layer.bias.data[...] = b
         return network
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "_MLPParams":
