@@ -51,6 +51,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dtype", choices=("float32", "float64"), help="parameter dtype (default: float64)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the split, the weights and the shuffling (default: 0)")
     parser.add_argument("--verbose", type=int, default=0, help="1: progress bar on a terminal")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="BLAS threads (default: 1, the fastest for these small matrices; 0: library default)")
     add_output_dir(parser, "digits")
 
 
@@ -92,6 +94,19 @@ def _scale(config: dict, X_train: np.ndarray, X_test: np.ndarray):
     return X_train, X_test
 
 
+def _blas_threads(n: int):
+    """A context limiting BLAS to ``n`` threads (no limit for 0 or without threadpoolctl)."""
+    import contextlib
+
+    if n <= 0:
+        return contextlib.nullcontext()
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return contextlib.nullcontext()
+    return threadpool_limits(n)
+
+
 def format_confusion(cm: np.ndarray) -> str:
     """The confusion matrix as a text table (rows: true digit, columns: predicted digit)."""
     width = max(3, len(str(cm.max())) + 1)
@@ -114,9 +129,10 @@ def run(args: argparse.Namespace) -> int:
     model, loss, optimizer, penalty = build(config, X.shape[1], 10, args.seed)
     start = time.perf_counter()
     try:
-        history = fit(model, X_train, y_train, loss=loss, optimizer=optimizer, epochs=config["epochs"],
-                      batch_size=config["batch_size"], validation_data=(X_test, y_test), penalty=penalty,
-                      seed=args.seed, verbose=args.verbose)
+        with _blas_threads(args.threads):
+            history = fit(model, X_train, y_train, loss=loss, optimizer=optimizer, epochs=config["epochs"],
+                          batch_size=config["batch_size"], validation_data=(X_test, y_test), penalty=penalty,
+                          seed=args.seed, verbose=args.verbose)
     except TrainingDivergedError as exc:
         print(f"nnlab digits: {exc}")
         return 1
