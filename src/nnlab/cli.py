@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "compare": "nnlab.commands.compare",
     "cnn": "nnlab.commands.cnn",
     "report": "nnlab.commands.report",
+    "vanishing": "nnlab.commands.vanishing",
 }
 
 
