@@ -64,7 +64,8 @@ def main() -> None:
     seeds = range(1 if args.quick else args.seeds)
     extra = dict(max_iter=50) if args.quick else {}
     X_train, X_test, y_train, y_test = digits()
-    print(f"digits {len(X_train)}/{len(X_test)} rows, standardised; {len(seeds)} seed(s); {args.threads} BLAS thread(s)")
+    print(f"digits {len(X_train)}/{len(X_test)} rows, standardised; {len(seeds)} seed(s); "
+          f"{args.threads} BLAS thread(s)")
     print(f"{'setting':30s} {'nnlab acc':>9s} {'sklearn acc':>11s} {'diff':>7s} {'nnlab s':>8s} {'sklearn s':>9s} "
           f"{'ratio':>6s}")
     with threadpool_limits(limits=args.threads):

@@ -51,7 +51,8 @@ def sklearn_initial_weights(layer_units: Sequence[int], activation: str,
 def _stochastic(est: "_MLPParams") -> bool:
     """partial_fit exists for the stochastic solvers only (as in scikit-learn)."""
     if est.solver == "lbfgs":
-        raise AttributeError(f"partial_fit is only available for stochastic optimizers. {est.solver} is not stochastic.")
+        raise AttributeError(f"partial_fit is only available for stochastic optimizers. {est.solver} is not "
+                             "stochastic.")
     return True
 
 

@@ -9,7 +9,7 @@ epochs, batch size and seed in every library. All minimise the same cost on a ba
 i.e. scikit-learn's ``MLPClassifier(solver='sgd', momentum=0, learning_rate_init=eta,
 alpha=lambda)``; nnlab adds :class:`~nnlab.nn.regularization.L2` with
 :func:`~nnlab.nn.regularization.l2_from_sklearn_alpha`, PyTorch the same penalty on the
-weights, Keras ``kernel_regularizer=l2(lambda / (4 n))`` (via
+weights, Keras ``kernel_regularizer=L2(lambda / (2 n))`` (via
 :func:`~nnlab.nn.regularization.keras_from_l2`). Each library starts from its own default
 initialisation. Keras runs on the PyTorch backend (``KERAS_BACKEND=torch``), so no TensorFlow
 is needed. A library that is not installed is skipped with a note.
@@ -68,7 +68,8 @@ class CompareResult:
         n = max((len(r.epoch_accuracy) for r in self.rows), default=0)
         with path.open("w", newline="") as f:
             writer = csv.writer(f)
-            writer.writerow(["library", "network", "test_accuracy", "wall_time_s"] + [f"epoch_{i + 1}" for i in range(n)])
+            header = ["library", "network", "test_accuracy", "wall_time_s"]
+            writer.writerow(header + [f"epoch_{i + 1}" for i in range(n)])
             for r in self.rows:
                 writer.writerow([r.library, r.network, f"{r.test_accuracy:.6f}", f"{r.wall_time:.4f}"]
                                 + [f"{a:.6f}" for a in r.epoch_accuracy])
@@ -310,9 +311,9 @@ def train_library(library: str, hidden: Sequence[int], data: tuple, eta: float, 
     return CompareRow(library, name, accuracies[-1] if accuracies else float("nan"), seconds, accuracies, weights)
 
 
-def compare_libraries(libraries: Sequence[str] = LIBRARIES, networks: Sequence[str] = tuple(NETWORKS), *, eta: float = 0.5,
-            lam: float = 1e-4, epochs: int = 100, batch_size: int = 100, seed: int = 0,
-            data: tuple | None = None, threads: int | None = 1) -> CompareResult:
+def compare_libraries(libraries: Sequence[str] = LIBRARIES, networks: Sequence[str] = tuple(NETWORKS), *,
+                      eta: float = 0.5, lam: float = 1e-4, epochs: int = 100, batch_size: int = 100, seed: int = 0,
+                      data: tuple | None = None, threads: int | None = 1) -> CompareResult:
     """Train every network with every library at the same settings.
 
     Parameters
