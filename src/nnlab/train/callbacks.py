@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from nnlab.train.checkpoint import save_training_checkpoint
 from nnlab.train.history import History
 

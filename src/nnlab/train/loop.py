@@ -417,6 +417,7 @@ def fit(model, X, y, loss: str | Callable = "cross_entropy", optimizer: Any = "s
     per_sample_divisor = reduction == "sum"
     step_loss = loss if weights is None else _weighted_loss(loss, reduction)
     backup = _WeightBackup(model.parameters())
+    penalty_fn = _bind_penalty(penalty, model)
 
     history = History({"epochs": epochs, "initial_epoch": initial_epoch, "batch_size": bs, "samples": n,
                        "steps_per_epoch": n_batches, "seed": seed, "reduction": reduction})
@@ -435,7 +436,7 @@ def fit(model, X, y, loss: str | Callable = "cross_entropy", optimizer: Any = "s
                 model.train()
                 lr_now = getattr(optimizer, "lr", None)
                 order = epoch_generator(seed, epoch).permutation(n) if shuffle else np.arange(n)
-                total = _train_epoch(model, X, y, weights, order, bs, step_loss, penalty, optimizer, backup,
+                total = _train_epoch(model, X, y, weights, order, bs, step_loss, penalty_fn, optimizer, backup,
                                      train_outputs, cbs, epoch, per_sample_divisor)
                 logs = {"loss": total / n}
                 if train_outputs is not None:
@@ -502,7 +503,7 @@ def _train_epoch(model, X, y, weights, order, bs, step_loss, penalty, optimizer,
         cost = step_loss(out, yb) if weights is None else step_loss(out, yb, weights[idx])
         value = float(cost.data)
         if penalty is not None:
-            cost = cost + penalty(model)
+            cost = cost + penalty()
         check = value if penalty is None else float(cost.data)
         if not math.isfinite(check):
             restored = backup.restore()
@@ -519,6 +520,22 @@ def _train_epoch(model, X, y, weights, order, bs, step_loss, penalty, optimizer,
         if batch_cbs:
             cbs.on_batch_end(b, {"loss": value / len(idx) if summed else value})
     return total
+
+
+def _bind_penalty(penalty, model) -> Callable | None:
+    """``penalty`` as a function of no arguments. nnlab's penalties accept the (name, parameter)
+    pairs directly, which spares walking the module tree at every step."""
+    if penalty is None:
+        return None
+    if not callable(penalty):
+        raise TypeError(f"penalty must be a callable penalty(model) -> Tensor such as nnlab.nn.regularization.L2(lam), "
+                        f"got {type(penalty).__name__}")
+    from nnlab.nn.regularization import Penalty
+
+    if isinstance(penalty, Penalty):
+        named = list(model.named_parameters())
+        return lambda: penalty(named)
+    return lambda: penalty(model)
 
 
 def _score(metric_fns, y, scored, prefix: str = "") -> dict[str, float]:
