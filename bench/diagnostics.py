@@ -32,7 +32,21 @@ def main(argv=None) -> int:
     parser.add_argument("--epochs", type=int, default=100)
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--probe-size", type=int, default=None, help="probe rows (default: the monitor's)")
+    parser.add_argument("--threads", type=int, default=1, help="BLAS threads (default 1, the fastest for these "
+                        "small matrices; 0: the library's default)")
     args = parser.parse_args(argv)
+    if args.threads > 0:
+        try:
+            from threadpoolctl import threadpool_limits
+        except ImportError:
+            print("threadpoolctl is not installed: BLAS keeps its default number of threads")
+        else:
+            with threadpool_limits(args.threads):
+                return _run(args)
+    return _run(args)
+
+
+def _run(args) -> int:
     epochs, repeats = (30, 3) if args.quick else (args.epochs, args.repeats)
 
     X, y = load_digits()

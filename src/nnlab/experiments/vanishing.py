@@ -164,6 +164,17 @@ class CaseResult:
         return float(np.mean(row)) if row.size else math.nan
 
 
+def _one_blas_thread():
+    """BLAS limited to one thread (the fastest for matrices this small), if threadpoolctl is there."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - scikit-learn depends on it
+        import contextlib
+
+        return contextlib.nullcontext()
+    return threadpool_limits(1)
+
+
 def run_case(activation: str, init: str, data: tuple, *, depth: int = 10, width: int = 50, epochs: int = 20,
              batch_size: int = 32, lr: float = 0.05, momentum: float = 0.0, probe_size: int = 512, bins: int = 40,
              seed: int = 0) -> CaseResult:
@@ -171,6 +182,13 @@ def run_case(activation: str, init: str, data: tuple, *, depth: int = 10, width:
 
     ``data`` is ``(X_train, X_test, y_train, y_test)`` (see :func:`load_data`).
     """
+    with _one_blas_thread():
+        return _run_case(activation, init, data, depth=depth, width=width, epochs=epochs, batch_size=batch_size,
+                         lr=lr, momentum=momentum, probe_size=probe_size, bins=bins, seed=seed)
+
+
+def _run_case(activation: str, init: str, data: tuple, *, depth: int, width: int, epochs: int, batch_size: int,
+              lr: float, momentum: float, probe_size: int, bins: int, seed: int) -> CaseResult:
     from nnlab.diagnostics import TrainingMonitor, layer_outputs
     from nnlab.optim import SGD, GradientWarning
     from nnlab.train import TrainingDivergedError, accuracy, fit, predict
