@@ -206,6 +206,8 @@ class TrainingMonitor(Callback):
         self.at_start = at_start
         self.warn_threshold = warn_threshold
         self.record = DiagnosticsRecord()
+        if self.every_batches is not None:
+            self.on_batch_end = self._on_batch_end
 
     def measure(self, epoch: float) -> dict[str, dict[str, float]]:
         """Measure now and append to :attr:`record`; returns the statistics."""
@@ -244,9 +246,8 @@ class TrainingMonitor(Callback):
         cost = max(1.75, len(self._X) / batch)  # in training steps: fixed costs on small networks, rows on big ones
         return max(1, math.ceil(cost / (self.max_overhead * steps) - 1e-9))
 
-    def on_batch_end(self, batch, logs=None):
-        if self.every_batches is None:
-            return
+    def _on_batch_end(self, batch, logs=None):
+        # installed as on_batch_end only with every_batches, so fit makes no per-step call otherwise
         self._steps += 1
         if self._steps % self.every_batches == 0:
             steps = max(int(self.state.params.get("steps_per_epoch", 1)), 1)
