@@ -221,14 +221,20 @@ def test_clear_errors():
         Reshape((1, 8, 8))(Tensor(np.zeros((2, 63))))
 
 
-def test_inference_on_large_batches_runs_in_blocks(rng, monkeypatch):
-    """Without a graph the patch matrix is built a block of images at a time; same result."""
+@pytest.mark.parametrize("stride", [1, 2])
+def test_blocks_of_images_give_the_same_results(rng, monkeypatch, stride):
+    """im2col runs a cache-sized block of images at a time: blocks of 2 images change nothing."""
     import nnlab.conv as conv_module
 
     x, w, b = rng.standard_normal((7, 2, 6, 5)), rng.standard_normal((3, 2, 3, 3)), rng.standard_normal(3)
-    whole = conv2d(x, w, b, 1, "same")
+
+    def run():
+        X, W, B = (Tensor(a, requires_grad=True) for a in (x, w, b))
+        y = conv2d(X, W, B, stride, "same")
+        (y * y).sum().backward()
+        return y.numpy(), X.grad, W.grad, B.grad
+
+    whole = run()
     monkeypatch.setattr(conv_module, "_BLOCK_ENTRIES", 2 * 18 * 30)  # two images per block
-    np.testing.assert_allclose(conv2d(x, w, b, 1, "same"), whole, rtol=1e-12)
-    with nnlab.no_grad():
-        np.testing.assert_allclose(conv2d(Tensor(x), Tensor(w, requires_grad=True), b, 1, "same").numpy(), whole,
-                                   rtol=1e-12)
+    for ours, reference in zip(run(), whole):
+        np.testing.assert_allclose(ours, reference, rtol=1e-12)

@@ -6,9 +6,9 @@ Images are (batch N, channels C, height H, width W); convolution weights are
 
     y[n, o, i, j] = b[o] + sum_{c, p, q} w[o, c, p, q] * xpad[n, c, i*sh + p, j*sw + q].
 
-It runs as im2col + one matrix product: the (C*kh*kw, Ho*Wo) patch matrix of each image is
-gathered through a strided view (no Python loop over pixels or samples), and
-``y_n = W_mat @ cols_n`` with ``W_mat`` of shape (O, C*kh*kw).
+It runs as im2col + matrix products: the (C*kh*kw, Ho*Wo) patch matrices of a block of images
+are gathered through one strided view (no Python loop over pixels or samples; blocks are sized
+to stay in cache), and ``y_n = W_mat @ cols_n`` with ``W_mat`` of shape (O, C*kh*kw).
 
 The convolution is bilinear in (x, w), so its three VJPs form a closed family:
 
@@ -30,7 +30,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from nnlab import ops
 from nnlab.ops import _lift, _raw, node
-from nnlab.tensor import Tensor, is_grad_enabled
+from nnlab.tensor import Tensor
 
 __all__ = [
     "conv2d", "conv2d_input_grad", "conv2d_weight_grad", "max_pool2d", "avg_pool2d", "nhwc_to_nchw",
@@ -149,14 +149,6 @@ def _patch_view(xp: np.ndarray, k, s, out_hw) -> np.ndarray:
     return as_strided(xp, shape, (sn, sc, sh, sw, sh * s[0], sw * s[1]), writeable=False)
 
 
-def _im2col(x: np.ndarray, k, s, pads) -> tuple[np.ndarray, tuple[int, int]]:
-    """Patch matrices cols[n] of shape (C*kh*kw, Ho*Wo): column (i, j) is the window under output (i, j)."""
-    out_hw = _output_hw(x.shape[2:], k, s, pads)
-    view = _patch_view(_pad(x, pads), k, s, out_hw)
-    n, c = x.shape[:2]
-    return view.reshape(n, c * k[0] * k[1], out_hw[0] * out_hw[1]), out_hw
-
-
 def _col2im(cols: np.ndarray, x_shape, k, s, pads) -> np.ndarray:
     """Adjoint of im2col: add every patch entry back to the pixel it came from (a loop over kh*kw only)."""
     n, c, h, w = x_shape
@@ -173,69 +165,78 @@ def _col2im(cols: np.ndarray, x_shape, k, s, pads) -> np.ndarray:
 # --------------------------------------------------------------------------------------------
 # Convolution: forward and the two VJPs, on arrays
 # --------------------------------------------------------------------------------------------
-_BLOCK_ENTRIES = 1 << 23  # patch-matrix entries per block of images when the patches are not kept (32 MiB float32)
+_BLOCK_ENTRIES = 1 << 18  # patch-matrix entries per block of images (1 MiB in float32): the block stays in cache
 
 
-def _conv_cols(cols, w, n, out_hw):
-    """y_n = W_mat cols_n for every image n, reshaped to (N, O, Ho, Wo)."""
-    return np.matmul(w.reshape(w.shape[0], -1), cols).reshape(n, w.shape[0], *out_hw)
+def _blocks(n: int, entries_per_image: int) -> list[slice]:
+    """Slices of at most max(1, _BLOCK_ENTRIES // entries_per_image) images that cover range(n)."""
+    size = max(1, _BLOCK_ENTRIES // max(entries_per_image, 1))
+    return [slice(i, min(i + size, n)) for i in range(0, n, size)]
 
 
 def _conv_raw(x, w, s, pads):
-    """y = W_mat @ cols(x), in blocks of images so that inference on large batches needs little memory."""
-    n = x.shape[0]
-    out_hw = _output_hw(x.shape[2:], w.shape[2:], s, pads)
-    block = max(1, _BLOCK_ENTRIES // (w[0].size * out_hw[0] * out_hw[1]))
-    if n <= block:
-        return _conv_cols(_im2col(x, w.shape[2:], s, pads)[0], w, n, out_hw)
-    y = np.empty((n, w.shape[0], *out_hw), dtype=np.result_type(x, w))
-    for start in range(0, n, block):
-        part = x[start:start + block]
-        y[start:start + block] = _conv_cols(_im2col(part, w.shape[2:], s, pads)[0], w, len(part), out_hw)
-    return y
+    """y_n = W_mat cols(x_n): im2col and one matrix product per cache-sized block of images.
+
+    Blocking keeps each patch matrix in cache (faster than one huge im2col) and bounds the
+    memory of inference on large batches; no patches are kept for the backward pass.
+    """
+    n, o, k = x.shape[0], w.shape[0], w.shape[2:]
+    out_hw = _output_hw(x.shape[2:], k, s, pads)
+    xp = _pad(x, pads)
+    w_mat = w.reshape(o, -1)
+    y = np.empty((n, o, out_hw[0] * out_hw[1]), dtype=np.result_type(x, w))
+    for b in _blocks(n, w_mat.shape[1] * out_hw[0] * out_hw[1]):
+        cols = _patch_view(xp[b], k, s, out_hw).reshape(b.stop - b.start, w_mat.shape[1], -1)
+        np.matmul(w_mat, cols, out=y[b])
+    return y.reshape(n, o, *out_hw)
 
 
 def _input_grad_raw(g, w, input_hw, s, pads):
-    """dL/dx = col2im(W_mat^T g_n) for every image n."""
+    """dL/dx = col2im(W_mat^T g_n), a block of images at a time."""
     n, o = g.shape[:2]
+    c, (kh, kw) = w.shape[1], w.shape[2:]
+    ho, wo = g.shape[2:]
     w_mat_t = w.reshape(o, -1).T
+    dtype = np.result_type(g, w)
     if s != (1, 1):
-        cols = np.matmul(w_mat_t, g.reshape(n, o, -1))
-        return _col2im(cols, (n, w.shape[1], *input_hw), w.shape[2:], s, pads)
+        dx = np.empty((n, c, *input_hw), dtype=dtype)
+        for b in _blocks(n, w_mat_t.shape[0] * ho * wo):
+            cols = np.matmul(w_mat_t, g[b].reshape(b.stop - b.start, o, -1))
+            dx[b] = _col2im(cols, (b.stop - b.start, c, *input_hw), (kh, kw), s, pads)
+        return dx
     # Stride 1: give g the padded width Wp (zeros in the extra columns). Then the patch entries
     # of kernel position (p, q) for one image form ONE run of Ho*Wp consecutive pixels of the
     # padded image, starting at p*Wp + q, and col2im adds long runs instead of rows of Wo.
-    c, (kh, kw) = w.shape[1], w.shape[2:]
     hp, wp = input_hw[0] + pads[0] + pads[1], input_hw[1] + pads[2] + pads[3]
-    ho, wo = g.shape[2:]
     g_wide = np.zeros((n, o, ho, wp), dtype=g.dtype)
     g_wide[..., :wo] = g
-    cols = np.matmul(w_mat_t, g_wide.reshape(n, o, ho * wp)).reshape(n, c, kh, kw, ho * wp)
     plane = hp * wp
-    flat = np.zeros(n * c * plane + kw, dtype=cols.dtype)  # runs of the last plane overrun it by < kw zeros
+    flat = np.zeros(n * c * plane + kw, dtype=dtype)  # a run may overrun its image by < kw zeros
     item = flat.itemsize
-    for p in range(kh):
-        for q in range(kw):
-            run = as_strided(flat[p * wp + q:], (n, c, ho * wp), (c * plane * item, plane * item, item))
-            run += cols[:, :, p, q]
+    for b in _blocks(n, w_mat_t.shape[0] * ho * wp):
+        m = b.stop - b.start
+        cols = np.matmul(w_mat_t, g_wide[b].reshape(m, o, ho * wp)).reshape(m, c, kh, kw, ho * wp)
+        first = b.start * c * plane
+        for p in range(kh):
+            for q in range(kw):
+                run = as_strided(flat[first + p * wp + q:], (m, c, ho * wp), (c * plane * item, plane * item, item))
+                run += cols[:, :, p, q]
     return _crop(flat[:n * c * plane].reshape(n, c, hp, wp), pads, input_hw)
 
 
-def _weight_grad_from_cols(g, cols, weight_shape):
-    """dL/dW = sum_n g_n cols_n^T, reshaped to the weight's (O, C, kh, kw)."""
-    n, o = g.shape[:2]
-    g = g.reshape(n, o, -1)
-    if n == 1:
-        dw = g[0] @ cols[0].T
-    else:
-        dw = np.matmul(g, cols.transpose(0, 2, 1)).sum(axis=0)
-    return dw.reshape(weight_shape)
-
-
 def _weight_grad_raw(x, g, k, s, pads):
-    """dL/dW from the input itself (the patches are rebuilt)."""
-    cols, _ = _im2col(x, k, s, pads)
-    return _weight_grad_from_cols(g, cols, (g.shape[1], x.shape[1], *k))
+    """dL/dW = sum_n g_n cols(x_n)^T, the patches rebuilt a cache-sized block of images at a time."""
+    n, o = g.shape[:2]
+    x = x.astype(g.dtype, copy=False)
+    out_hw = tuple(g.shape[2:])
+    ckk = x.shape[1] * k[0] * k[1]
+    xp = _pad(x, pads)
+    g = g.reshape(n, o, -1)
+    dw = np.zeros((o, ckk), dtype=g.dtype)
+    for b in _blocks(n, ckk * out_hw[0] * out_hw[1]):
+        cols = _patch_view(xp[b], k, s, out_hw).reshape(b.stop - b.start, ckk, -1)
+        dw += np.matmul(g[b], cols.transpose(0, 2, 1)).sum(axis=0)
+    return dw.reshape(o, x.shape[1], *k)
 
 
 def _check_floating(x, name):
@@ -277,12 +278,7 @@ def conv2d(x, weight, bias=None, stride: Any = 1, padding: Any = 0):
     k, s = tuple(wr.shape[2:]), _pair(stride, "stride")
     pads = resolve_padding(padding, xr.shape[2:], k, s)
     xr = xr.astype(wr.dtype, copy=False) if xr.dtype != wr.dtype else xr
-    if isinstance(weight, Tensor) and weight.requires_grad and is_grad_enabled():
-        # keep the patches: the first-order VJP for the weight reuses them
-        cols, out_hw = _im2col(xr, k, s, pads)
-        y = _conv_cols(cols, wr, xr.shape[0], out_hw)
-    else:
-        cols, y = None, _conv_raw(xr, wr, s, pads)
+    y = _conv_raw(xr, wr, s, pads)
     if bias is not None:
         y += _raw(bias).reshape(1, -1, 1, 1)
     if not (isinstance(x, Tensor) or isinstance(weight, Tensor) or isinstance(bias, Tensor)):
@@ -294,9 +290,7 @@ def conv2d(x, weight, bias=None, stride: Any = 1, padding: Any = 0):
         return conv2d_input_grad(g, w, input_hw, s, pads)
 
     def vjp_w(g, out, x, w, *b):
-        if isinstance(g, Tensor) or cols is None:
-            return conv2d_weight_grad(x, g, k, s, pads)
-        return _weight_grad_from_cols(g, cols, tuple(w.shape))  # first order: reuse the forward's patches
+        return conv2d_weight_grad(x, g, k, s, pads)
 
     def vjp_b(g, out, x, w, b):
         return ops.sum(g, axis=(0, 2, 3))
