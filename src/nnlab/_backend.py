@@ -22,12 +22,37 @@ def namespace(*arrays: Any):
     return np
 
 
+def is_numpy(data: Any) -> bool:
+    """Whether ``data`` is a NumPy array or scalar (or a Python number): the fast path."""
+    return isinstance(data, _NUMPY_TYPES)
+
+
+def dtype_in(xp, dtype: Any):
+    """``dtype`` as a dtype of namespace ``xp`` (``np.float32`` becomes ``xp.float32``)."""
+    if xp is np or dtype is None or not isinstance(dtype, (type, np.dtype, str)):
+        return dtype
+    return getattr(xp, np.dtype(dtype).name)
+
+
 def asarray(data: Any, dtype: Any = None):
     """An array from ``data``: NumPy unless ``data`` already belongs to another array library."""
     if isinstance(data, _NUMPY_TYPES) or isinstance(data, (list, tuple)):
         return np.asarray(data, dtype=dtype)
     xp = namespace(data)
-    return xp.asarray(data, dtype=dtype) if dtype is not None else data
+    return xp.asarray(data, dtype=dtype_in(xp, dtype)) if dtype is not None else data
+
+
+def like(array: Any, reference: Any):
+    """``array`` moved into the array library (and onto the device) of ``reference``.
+
+    NumPy constants (labels, masks, indices) thus meet CuPy or array-api-strict data; arrays
+    that already belong to another library, and NumPy references, are returned unchanged.
+    """
+    if isinstance(reference, _NUMPY_TYPES) or not isinstance(array, (np.ndarray, np.generic)):
+        return array
+    import array_api_compat
+
+    return namespace(reference).asarray(array, device=array_api_compat.device(reference))
 
 
 def astype(array: Any, dtype: Any):

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from nnlab import ops
-from nnlab._backend import asarray, namespace
+from nnlab._backend import asarray, like, namespace
 from nnlab.ops import _cast, _lift, _raw, node
 from nnlab.tensor import Tensor
 
@@ -55,6 +55,7 @@ def _target_like(target, prediction) -> Tensor:
     if isinstance(target, Tensor):
         return target if target.dtype == dtype else ops.astype(target, dtype)
     array = target if hasattr(target, "dtype") and hasattr(target, "shape") else asarray(target)
+    array = like(array, _raw(prediction))  # NumPy targets join the prediction's array library
     return _lift(array if array.dtype == dtype else _cast(array, dtype))
 
 
@@ -187,5 +188,5 @@ def dropout(x, rate: float, rng: np.random.Generator, training: bool = True):
         return x
     data = _raw(x)
     keep = rng.random(tuple(data.shape)) >= rate
-    mask = _cast(namespace(data).asarray(keep) if not isinstance(data, np.ndarray) else keep, data.dtype) / (1.0 - rate)
+    mask = _cast(like(keep, data), data.dtype) / (1.0 - rate)  # drawn by NumPy's generator, moved to the data
     return x * mask

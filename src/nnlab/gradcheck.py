@@ -7,6 +7,9 @@ gradient from the engine is compared with central differences
 
 and, for ``order=2``, the gradient of u = sum(v * ds/dx) (a Hessian-vector product computed
 with ``create_graph=True``) against central differences of u computed the same way.
+
+Inputs from another array library (``array-api-strict``, CuPy) stay in that library when ``f``
+is evaluated; only the finite-difference bookkeeping converts them to NumPy float64.
 """
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from nnlab import ops
+from nnlab import _backend, ops
 from nnlab.tensor import Tensor, grad
 
 __all__ = ["gradcheck", "GradcheckReport"]
@@ -80,7 +83,7 @@ def gradcheck(
     f : callable
         Takes one Tensor per input, returns a Tensor of any shape.
     inputs : sequence of array_like
-        The point at which to check; converted to float64.
+        The point at which to check; converted to float64 (in the inputs' own array library).
     order : {1, 2}
         Highest derivative order to check.
     eps, tolerance : float
@@ -98,14 +101,20 @@ def gradcheck(
     """
     if order not in (1, 2):
         raise ValueError(f"order must be 1 or 2, got {order}")
-    values = [np.array(v.data if isinstance(v, Tensor) else v, dtype=np.float64) for v in inputs]
+    raw = [v.data if isinstance(v, Tensor) else _backend.asarray(v) if isinstance(v, (list, tuple)) else v for v in inputs]
+    xp = _backend.namespace(*raw)
+    values = [np.array(_backend.to_numpy(v) if xp is not np else v, dtype=np.float64) for v in raw]
+
+    def as_backend(array: np.ndarray):
+        return array if xp is np else xp.asarray(array)
+
     rng = np.random.default_rng(seed)
-    output_shape = np.shape(f(*[Tensor(v) for v in values]).data)
-    weights = rng.standard_normal(output_shape)
+    output_shape = tuple(f(*[Tensor(as_backend(v)) for v in values]).shape)
+    weights = as_backend(rng.standard_normal(output_shape))
     directions = [rng.standard_normal(v.shape) for v in values]
 
     def scalar(vals, create_graph=False):
-        xs = [Tensor(v, requires_grad=True) for v in vals]
+        xs = [Tensor(as_backend(v), requires_grad=True) for v in vals]
         return xs, ops.sum(f(*xs) * weights)
 
     def first(vals, create_graph=False):
@@ -117,14 +126,14 @@ def gradcheck(
         total = None
         for g, v in zip(gs, directions):
             if g is not None and g.requires_grad:
-                term = ops.sum(g * v)
+                term = ops.sum(g * as_backend(v))
                 total = term if total is None else total + term
         return xs, total
 
     report = GradcheckReport(tolerance=tolerance)
     _, analytic = first(values)
     analytic = [np.zeros_like(v) if g is None else g.numpy() for g, v in zip(analytic, values)]
-    numeric = _numeric_gradient(lambda vals: float(scalar(vals)[1].data), values, eps)
+    numeric = _numeric_gradient(lambda vals: float(scalar(vals)[1].item()), values, eps)
     report.errors[1] = max(_relative_error(a, n) for a, n in zip(analytic, numeric))
     if order == 2:
         xs, total = hvp_scalar(values)

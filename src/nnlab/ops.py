@@ -14,7 +14,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from nnlab._backend import namespace
+from nnlab._backend import dtype_in, is_numpy, namespace, to_numpy
+from nnlab._backend import like as like_array
 from nnlab.tensor import Tensor
 
 node = Tensor._from_op
@@ -26,19 +27,29 @@ def _raw(x: Any):
 
 
 def _lift(x: Any, like: Any = None) -> Tensor:
-    """A Tensor for ``x``; Python scalars take the dtype of ``like`` so float32 stays float32."""
+    """A constant Tensor for ``x`` (Tensors pass through) in the array library of ``like``.
+
+    Python scalars take the dtype of a floating ``like``, so float32 stays float32; NumPy
+    constants move into ``like``'s library when that is another one (CuPy, array-api-strict).
+    """
     if isinstance(x, Tensor):
         return x
+    reference = _raw(like)
     if type(x) is np.ndarray:
-        return node(x, (), ())  # a constant: no conversion, no checks
-    if isinstance(x, (int, float)) and like is not None and namespace(_raw(like)).isdtype(_raw(like).dtype, "real floating"):
-        return Tensor(np.asarray(x, dtype=_raw(like).dtype) if isinstance(_raw(like), np.ndarray) else namespace(_raw(like)).asarray(x, dtype=_raw(like).dtype))
-    return Tensor(x)
+        return node(x if like is None or is_numpy(reference) else like_array(x, reference), (), ())
+    if isinstance(x, (int, float)) and hasattr(reference, "dtype"):
+        xp = namespace(reference)
+        if xp.isdtype(reference.dtype, "real floating"):
+            return node(xp.asarray(x, dtype=reference.dtype), (), ())
+    return Tensor(like_array(x, reference) if like is not None else x)
 
 
 def _cast(a, dtype):
     """``a`` converted to ``dtype`` in its own array library."""
-    return a.astype(dtype) if isinstance(a, np.ndarray) else namespace(a).astype(a, dtype)
+    if isinstance(a, np.ndarray):
+        return a.astype(dtype)
+    xp = namespace(a)
+    return xp.astype(a, dtype_in(xp, dtype))
 
 
 def _any_tensor(*xs) -> bool:
@@ -180,7 +191,7 @@ def matmul(a, b):
     """a @ b (2-D, or batched over leading axes);  d/da = g b^T, d/db = a^T g."""
     if not _any_tensor(a, b):
         return a @ b
-    a, b = _lift(a), _lift(b)
+    a, b = _lift(a, b), _lift(b, a)
     if a.ndim < 1 or b.ndim < 1:
         raise ValueError(f"matmul needs arrays of at least 1 dimension, got shapes {a.shape} and {b.shape}")
     if a.shape[-1] != b.shape[-2 if b.ndim > 1 else 0]:
@@ -217,11 +228,11 @@ def linear(x, weight, bias=None):
         )
     if not (isinstance(x, Tensor) or isinstance(weight, Tensor) or isinstance(bias, Tensor)):
         return x @ weight if bias is None else x @ weight + bias
-    x, weight = _lift(x), _lift(weight)
+    x, weight = _lift(x, weight), _lift(weight, x)
     if bias is None:
-        return node(x_data @ w_data, (x, weight), _LINEAR_VJPS[:2])
-    bias = _lift(bias)
-    return node(x_data @ w_data + bias.data, (x, weight, bias), _LINEAR_VJPS)
+        return node(x.data @ weight.data, (x, weight), _LINEAR_VJPS[:2])
+    bias = _lift(bias, weight)
+    return node(x.data @ weight.data + bias.data, (x, weight, bias), _LINEAR_VJPS)
 
 
 _LINEAR_VJPS = (  # shared by every linear node: they close over nothing (x and W are 2-D here)
@@ -303,7 +314,7 @@ def relu(x):
     """max(x, 0);  d/dx = 1 for x > 0, else 0."""
     if not isinstance(x, Tensor):
         return namespace(x).maximum(x, 0)
-    return node(namespace(x.data).maximum(x.data, 0), (x,), (lambda g, out, x: g * (_raw(x) > 0),))
+    return node(namespace(x.data).maximum(x.data, 0), (x,), (lambda g, out, x: where(_raw(x) > 0, g, 0.0),))
 
 
 def leaky_relu(x, alpha: float = 0.01):
@@ -312,7 +323,7 @@ def leaky_relu(x, alpha: float = 0.01):
     if not isinstance(x, Tensor):
         return xp.where(x > 0, x, alpha * x)
     return node(xp.where(x.data > 0, x.data, alpha * x.data), (x,), (
-        lambda g, out, x: g * _cast(xp.where(_raw(x) > 0, 1.0, alpha), _raw(x).dtype),
+        lambda g, out, x: where(_raw(x) > 0, g, g * alpha),
     ))
 
 
@@ -343,7 +354,7 @@ def heaviside(x, value_at_zero: float = 1.0):
     xp = namespace(_raw(x))
 
     def raw(v):
-        return _cast(xp.where(v > 0, 1.0, xp.where(v < 0, 0.0, value_at_zero)), v.dtype)
+        return xp.where(v > 0, xp.ones_like(v), xp.where(v < 0, xp.zeros_like(v), value_at_zero))
 
     if not isinstance(x, Tensor):
         return raw(x)
@@ -357,8 +368,10 @@ def where(condition, a, b):
     """condition ? a : b;  d/da = [condition], d/db = [not condition]."""
     cond = _raw(condition)
     if not _any_tensor(a, b):
-        return namespace(cond, a, b).where(cond, a, b)
+        reference = b if is_numpy(a) else a
+        return namespace(cond, a, b).where(like_array(cond, reference), a, b)
     a, b = _lift(a, b), _lift(b, a)
+    cond = like_array(cond, a.data)
     xp = namespace(a.data)
     return node(xp.where(cond, a.data, b.data), (a, b), (
         lambda g, out, a, b: sum_to(where(cond, g, 0.0), _shape(a)),
@@ -389,7 +402,7 @@ def clip(x, lower=None, upper=None):
         return xp.clip(x, lower, upper)
     data = xp.clip(x.data, lower, upper)
     inside = data == x.data
-    return node(data, (x,), (lambda g, out, x: g * inside,))
+    return node(data, (x,), (lambda g, out, x: where(inside, g, 0.0),))
 
 
 # --------------------------------------------------------------------------------------------
@@ -430,10 +443,10 @@ def max(x, axis=None, keepdims: bool = False):  # noqa: A001 - mirrors numpy's n
     axes = _axes(axis, x.ndim)
     kshape = _keepdims_shape(x.shape, axes)
     top = xp.max(x.data, axis=axis, keepdims=True)
-    mask = x.data == top
+    mask = _cast(x.data == top, x.dtype)
     share = mask / xp.sum(mask, axis=axis, keepdims=True)
     return node(xp.reshape(top, tuple(top.shape) if keepdims else tuple(s for i, s in enumerate(x.shape) if i not in axes)), (x,), (
-        lambda g, out, x: broadcast_to(reshape(g, kshape), _shape(x)) * _cast(share, _raw(x).dtype),
+        lambda g, out, x: broadcast_to(reshape(g, kshape), _shape(x)) * share,
     ))
 
 
@@ -497,6 +510,35 @@ def _is_basic_index(index) -> bool:
     return all(i is None or i is Ellipsis or isinstance(i, (int, slice, np.integer)) for i in items)
 
 
+def _complete(index) -> tuple:
+    """A basic index with a trailing Ellipsis: the array API does not imply the trailing axes."""
+    items = index if isinstance(index, tuple) else (index,)
+    return items if any(i is Ellipsis for i in items) else items + (Ellipsis,)
+
+
+def _flat_positions(index, shape: tuple) -> np.ndarray:
+    """Positions p in the flattened array with x.reshape(-1)[p] == x[index], for any NumPy index.
+
+    Indices are constants, so NumPy computes them even when the data lives elsewhere; this is
+    how array libraries whose standard indexing is limited gather and scatter.
+    """
+    items = index if isinstance(index, tuple) else (index,)
+    items = tuple(i if i is None or i is Ellipsis or isinstance(i, (int, slice, np.integer)) else to_numpy(i) for i in items)
+    return np.arange(math.prod(shape)).reshape(shape)[items]
+
+
+def _gather(data, index):
+    """data[index] in any array library (NumPy indexing semantics)."""
+    if isinstance(data, np.ndarray):
+        return data[index]
+    if _is_basic_index(index):
+        return data[_complete(index)]
+    xp = namespace(data)
+    positions = _flat_positions(index, tuple(data.shape))
+    flat = xp.take(xp.reshape(data, (-1,)), like_array(positions.reshape(-1), data), axis=0)
+    return xp.reshape(flat, positions.shape)
+
+
 def _index_add(g, index, shape: tuple):
     """Zeros of ``shape`` with g added at ``index`` (repeated indices accumulate); VJP: g[index]."""
     if isinstance(g, Tensor):
@@ -511,11 +553,11 @@ def _index_add(g, index, shape: tuple):
         return result
     result = xp.zeros(shape, dtype=g.dtype)
     if _is_basic_index(index):
-        result[index] = g
+        result[_complete(index)] = g
         return result
-    # Array libraries without add.at: scatter through a one-hot matrix on the flattened indices.
-    flat = xp.reshape(xp.arange(int(np.prod(shape))), shape)[index]
-    onehot = xp.astype(xp.reshape(flat, (-1, 1)) == xp.reshape(xp.arange(int(np.prod(shape))), (1, -1)), g.dtype)
+    # The array API has no add.at: scatter through a one-hot matrix of the flat positions.
+    positions = like_array(_flat_positions(index, shape).reshape(-1, 1), g)
+    onehot = _cast(positions == xp.reshape(xp.arange(math.prod(shape), dtype=positions.dtype), (1, -1)), g.dtype)
     return xp.reshape(xp.reshape(g, (1, -1)) @ onehot, shape)
 
 
@@ -523,8 +565,8 @@ def getitem(x, index):
     """x[index] (slices, integers, integer and boolean arrays);  VJP: scatter-add g back."""
     index = tuple(_raw(i) for i in index) if isinstance(index, tuple) else _raw(index)
     if not isinstance(x, Tensor):
-        return x[index]
-    return node(x.data[index], (x,), (lambda g, out, x: _index_add(g, index, _shape(x)),))
+        return _gather(x, index)
+    return node(_gather(x.data, index), (x,), (lambda g, out, x: _index_add(g, index, _shape(x)),))
 
 
 def concatenate(tensors: Sequence, axis: int = 0):
@@ -533,12 +575,14 @@ def concatenate(tensors: Sequence, axis: int = 0):
     xp = namespace(*arrays)
     if not _any_tensor(*tensors):
         return xp.concat(arrays, axis=axis)
-    tensors = [_lift(t) for t in tensors]
+    like = next(t for t in tensors if isinstance(t, Tensor))
+    tensors = [_lift(t, like) for t in tensors]
+    arrays = [t.data for t in tensors]
     ax = axis % arrays[0].ndim
     bounds = np.cumsum([0] + [a.shape[ax] for a in arrays])
 
     def piece(i):
-        index = (slice(None),) * ax + (slice(int(bounds[i]), int(bounds[i + 1])),)
+        index = (slice(None),) * ax + (slice(int(bounds[i]), int(bounds[i + 1])), Ellipsis)
         return lambda g, out, *xs: getitem(g, index)
 
     return node(xp.concat(arrays, axis=axis), tuple(tensors), tuple(piece(i) for i in range(len(tensors))))
@@ -550,11 +594,13 @@ def stack(tensors: Sequence, axis: int = 0):
     xp = namespace(*arrays)
     if not _any_tensor(*tensors):
         return xp.stack(arrays, axis=axis)
-    tensors = [_lift(t) for t in tensors]
+    like = next(t for t in tensors if isinstance(t, Tensor))
+    tensors = [_lift(t, like) for t in tensors]
+    arrays = [t.data for t in tensors]
     ax = axis % (arrays[0].ndim + 1)
 
     def piece(i):
-        index = (slice(None),) * ax + (i,)
+        index = (slice(None),) * ax + (i, Ellipsis)
         return lambda g, out, *xs: getitem(g, index)
 
     return node(xp.stack(arrays, axis=axis), tuple(tensors), tuple(piece(i) for i in range(len(tensors))))
@@ -600,7 +646,7 @@ def astype(x, dtype):
 
 
 def _compare(op):
-    return lambda self, other: Tensor(op(self.data, _raw(other)))
+    return lambda self, other: Tensor(op(self.data, like_array(_raw(other), self.data)))
 
 
 Tensor.__add__ = lambda self, other: add(self, other)

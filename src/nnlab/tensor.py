@@ -223,7 +223,12 @@ def _seed_gradient(output: Tensor, grad_output: Any):
         if isinstance(data, (np.ndarray, np.generic)):
             return np.ones(data.shape, dtype=data.dtype)
         return _backend.ones_like(data)
-    g = grad_output if isinstance(grad_output, Tensor) else _backend.asarray(grad_output, dtype=output.dtype)
+    if isinstance(grad_output, Tensor):
+        g = grad_output
+    elif _backend.is_numpy(output.data):
+        g = _backend.asarray(grad_output, dtype=output.dtype)
+    else:  # NumPy gradients for data from another array library move into that library
+        g = _backend.astype(_backend.like(_backend.asarray(grad_output), output.data), output.dtype)
     if tuple(g.shape) != output.shape:
         raise ValueError(
             f"grad_output has shape {tuple(g.shape)} but the output has shape {output.shape}; "
