@@ -27,6 +27,7 @@ test: $(STAMP)
 	$(PY) -m pytest -q -n 2
 
 bench: $(STAMP)
+	$(PY) -m pip install -q -e '.[bench]' || echo "note: benchmark references not installed; those comparisons skip"
 	for f in bench/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
 
 clean:
