@@ -2,6 +2,7 @@
 and the page displays in headless Chromium with every image loaded."""
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from nnlab.report import SECTION_NAMES, build_report
+from nnlab.report import SECTION_NAMES, Figure, build_report
 from nnlab.report._core import Context, SectionResult, SectionSpec, Unavailable, run_section
 from nnlab.report.html import format_value, render_page
 
@@ -91,7 +92,7 @@ def test_page_is_self_contained_and_json_matches(report):
     assert len(sources) == n_figures
     for key, section in summary["sections"].items():
         assert f'<section id="{key}"' in page
-        assert section["command"] in page
+        assert html.escape(section["command"]) in page
 
 
 def test_page_renders_in_headless_chromium(report, tmp_path):
@@ -135,8 +136,7 @@ def test_a_failing_section_is_rendered_not_fatal(tmp_path):
 
 def test_section_must_return_its_figures(tmp_path):
     ghost = SectionSpec("ghost", "Ghost", "", "nnlab ghost",
-                        lambda ctx: SectionResult(figures=[__import__("nnlab.report", fromlist=["Figure"]).Figure(
-                            tmp_path / "never-written.png")]))
+                        lambda ctx: SectionResult(figures=[Figure(tmp_path / "never-written.png")]))
     result = run_section(ghost, Context(tmp_path, "smoke"))
     assert result.error and "never-written.png" in result.error
 

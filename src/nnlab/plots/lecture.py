@@ -1,5 +1,4 @@
-"""Figures of the guide and the report: activation functions with their derivatives, decision
-regions of small classifiers, grids of images (digits, RBM samples and components)."""
+"""Figures of the guide and the report: decision regions of small classifiers, grids of images."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,47 +8,7 @@ import numpy as np
 
 from nnlab.plots import new_figure, save
 
-__all__ = ["activation_curves", "plot_activations", "plot_decision_regions", "plot_image_grid", "plot_epoch_accuracy"]
-
-
-def activation_curves(names: Sequence[str], z: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """f(z) and f'(z) for each activation in ``names``, the derivative taken by nnlab's engine.
-
-    Each f is applied to a Tensor z and ``nnlab.grad(sum f(z), z)`` gives f'(z) elementwise (f acts
-    elementwise, so d/dz_i sum_j f(z_j) = f'(z_i)): the derivative rule written beside each op in
-    :mod:`nnlab.ops`, not a finite difference.
-    """
-    import nnlab
-    from nnlab.nn.activations import get_activation
-
-    curves = {}
-    for name in names:
-        x = nnlab.Tensor(np.asarray(z, dtype=np.float64), requires_grad=True)
-        y = get_activation(name)(x)
-        (dy,) = nnlab.grad(nnlab.sum(y), x, allow_unused=True)
-        derivative = np.zeros_like(x.data) if dy is None else np.asarray(dy.data)
-        curves[name] = (np.asarray(y.data), derivative)
-    return curves
-
-
-def plot_activations(names: Sequence[str], path: str | Path | None = None, z: np.ndarray | None = None):
-    """Each activation (left) and its derivative (right) on z in [-5, 5]."""
-    z = np.linspace(-5.0, 5.0, 401) if z is None else np.asarray(z, dtype=float)
-    curves = activation_curves(names, z)
-    fig, (left, right) = new_figure(1, 2, figsize=(9, 3.6))
-    for name, (f, df) in curves.items():
-        line, = left.plot(z, f, label=name)
-        right.plot(z, df, color=line.get_color(), label=name)
-    left.set_title("activation f(z)")
-    right.set_title("derivative f'(z) (from nnlab.grad)")
-    for ax in (left, right):
-        ax.set_xlabel("z")
-        ax.grid(alpha=0.3)
-        ax.axhline(0, color="black", lw=0.6)
-    left.set_ylim(-1.5, 3)
-    right.set_ylim(-0.1, 1.2)
-    left.legend(fontsize=8)
-    return save(fig, path) if path is not None else fig
+__all__ = ["plot_decision_regions", "plot_image_grid"]
 
 
 def plot_decision_regions(predictors: Sequence[Callable[[np.ndarray], np.ndarray]], X: np.ndarray,
@@ -103,23 +62,3 @@ def plot_image_grid(images: np.ndarray, path: str | Path | None = None, title: s
         fig.suptitle(title, fontsize=10)
     return save(fig, path) if path is not None else fig
 
-
-def plot_epoch_accuracy(rows: Sequence, path: str | Path | None = None, title: str = "Test accuracy per epoch"):
-    """Test accuracy after each epoch, one line per (library, network) row, one panel per network.
-
-    ``rows`` are objects with ``library``, ``network`` and ``epoch_accuracy`` (e.g.
-    :class:`nnlab.experiments.compare.CompareRow`).
-    """
-    networks = list(dict.fromkeys(r.network for r in rows))
-    fig, axes = new_figure(1, max(1, len(networks)), figsize=(4.6 * max(1, len(networks)), 3.6), squeeze=False)
-    for ax, network in zip(axes[0], networks):
-        for r in rows:
-            if r.network == network:
-                ax.plot(np.arange(1, len(r.epoch_accuracy) + 1), r.epoch_accuracy, marker=".", label=r.library)
-        ax.set_title(network, fontsize=10)
-        ax.set_xlabel("epoch")
-        ax.set_ylabel("test accuracy")
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
-    fig.suptitle(title, fontsize=10)
-    return save(fig, path) if path is not None else fig

@@ -14,6 +14,7 @@ _SPECS = {
     "compare": ("compare", "SPEC"),
     "cnn": ("cnn", "SPEC"),
     "vanishing": ("vanishing", "SPEC"),
+    "families": ("families", "SPEC"),
     "rbm": ("rbm", "SPEC"),
     "ode": ("equations", "ODE"),
     "pde": ("equations", "PDE"),

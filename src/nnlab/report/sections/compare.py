@@ -4,20 +4,20 @@ from __future__ import annotations
 from nnlab.report._core import Context, Figure, SectionResult, SectionSpec, Table
 
 SETTINGS = {"full": {"networks": ("64-50-10", "64-100-50-10"), "epochs": 100},
-            "quick": {"networks": ("64-50-10", "64-100-50-10"), "epochs": 10},
+            "quick": {"networks": ("64-50-10", "64-100-50-10"), "epochs": 15},
             "smoke": {"networks": ("64-50-10",), "epochs": 2}}
 
 
 def run(ctx: Context) -> SectionResult:
-    from nnlab.experiments.compare import compare
-    from nnlab.plots.lecture import plot_epoch_accuracy
+    from nnlab.experiments.compare import compare_libraries
+    from nnlab.plots.compare import plot_epoch_accuracy
 
     s = ctx.pick(SETTINGS)
-    result = compare(networks=s["networks"], epochs=s["epochs"], seed=ctx.seed)
+    result = compare_libraries(networks=s["networks"], epochs=s["epochs"], seed=ctx.seed)
     result.to_csv(ctx.path("compare.csv"))
     ctx.path("compare.md").write_text(result.to_markdown())
     st = result.settings
-    curves = plot_epoch_accuracy(result.rows, ctx.path("accuracy_per_epoch.png"),
+    curves = plot_epoch_accuracy(result, ctx.path("accuracy_per_epoch.png"),
                                  title=f"SGD eta={st['eta']:g}, lambda={st['lam']:g}, batch {st['batch_size']}")
     rows = [[r.library, r.network, r.test_accuracy, r.wall_time] for r in result.rows]
     by_network = {}

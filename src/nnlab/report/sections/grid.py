@@ -7,23 +7,20 @@ from nnlab.report._core import Context, Figure, SectionResult, SectionSpec, Tabl
 
 SETTINGS = {
     "full": {"etas": np.logspace(-5, 1, 7), "lambdas": np.logspace(-5, 1, 7), "epochs": 100, "n_jobs": 2},
-    "quick": {"etas": np.logspace(-5, 1, 7), "lambdas": np.logspace(-5, 1, 7), "epochs": 10, "n_jobs": 2},
+    "quick": {"etas": np.logspace(-5, 1, 7), "lambdas": np.logspace(-5, 1, 7), "epochs": 15, "n_jobs": 2},
     "smoke": {"etas": np.logspace(-4, 0, 3), "lambdas": np.logspace(-4, 0, 3), "epochs": 2, "n_jobs": 1},
 }
 
 
 def run(ctx: Context) -> SectionResult:
     from nnlab.experiments.grid import grid_search
-    from nnlab.plots.training import plot_grid
+    from nnlab.plots.grid import save_grid_heatmaps
 
     s = ctx.pick(SETTINGS)
     result = grid_search(s["etas"], s["lambdas"], epochs=s["epochs"], n_jobs=s["n_jobs"], seed=ctx.seed)
     result.to_csv(ctx.path("grid.csv"))
-    figures = []
-    for which, label in (("train_accuracy", "Training accuracy"), ("test_accuracy", "Test accuracy")):
-        path = plot_grid(result.matrix(which), result.etas, result.lambdas, ctx.path(f"{which}.png"),
-                         title=f"{label} ({s['epochs']} epochs)")
-        figures.append(Figure(path, f"{label} for every (eta, lambda); blank cells diverged."))
+    figures = [Figure(path, f"{label} after {s['epochs']} epochs for every (eta, lambda); blank cells diverged.")
+               for path, label in zip(save_grid_heatmaps(result, ctx.directory), ("Training accuracy", "Test accuracy"))]
     best = result.best()
     diverged = [c for c in result.cells if not c.ok]
     top = sorted((c for c in result.cells if c.ok), key=lambda c: -c.test_accuracy)[:5]
