@@ -174,8 +174,8 @@ def _blocks(n: int, entries_per_image: int) -> list[slice]:
     return [slice(i, min(i + size, n)) for i in range(0, n, size)]
 
 
-def _conv_raw(x, w, s, pads):
-    """y_n = W_mat cols(x_n): im2col and one matrix product per cache-sized block of images.
+def _conv_raw(x, w, bias, s, pads):
+    """y_n = W_mat cols(x_n) + b: im2col and one matrix product per cache-sized block of images.
 
     Blocking keeps each patch matrix in cache (faster than one huge im2col) and bounds the
     memory of inference on large batches; no patches are kept for the backward pass.
@@ -188,6 +188,8 @@ def _conv_raw(x, w, s, pads):
     for b in _blocks(n, w_mat.shape[1] * out_hw[0] * out_hw[1]):
         cols = _patch_view(xp[b], k, s, out_hw).reshape(b.stop - b.start, w_mat.shape[1], -1)
         np.matmul(w_mat, cols, out=y[b])
+        if bias is not None:
+            y[b] += bias.reshape(-1, 1)  # while the block is still in cache
     return y.reshape(n, o, *out_hw)
 
 
@@ -216,11 +218,12 @@ def _input_grad_raw(g, w, input_hw, s, pads):
     for b in _blocks(n, w_mat_t.shape[0] * ho * wp):
         m = b.stop - b.start
         cols = np.matmul(w_mat_t, g_wide[b].reshape(m, o, ho * wp)).reshape(m, c, kh, kw, ho * wp)
-        first = b.start * c * plane
+        # runs[p, q] is the run of kernel position (p, q) for every image and channel of the block
+        runs = as_strided(flat[b.start * c * plane:], (kh, kw, m, c, ho * wp),
+                          (wp * item, item, c * plane * item, plane * item, item))
         for p in range(kh):
             for q in range(kw):
-                run = as_strided(flat[first + p * wp + q:], (m, c, ho * wp), (c * plane * item, plane * item, item))
-                run += cols[:, :, p, q]
+                runs[p, q] += cols[:, :, p, q]
     return _crop(flat[:n * c * plane].reshape(n, c, hp, wp), pads, input_hw)
 
 
@@ -278,9 +281,7 @@ def conv2d(x, weight, bias=None, stride: Any = 1, padding: Any = 0):
     k, s = tuple(wr.shape[2:]), _pair(stride, "stride")
     pads = resolve_padding(padding, xr.shape[2:], k, s)
     xr = xr.astype(wr.dtype, copy=False) if xr.dtype != wr.dtype else xr
-    y = _conv_raw(xr, wr, s, pads)
-    if bias is not None:
-        y += _raw(bias).reshape(1, -1, 1, 1)
+    y = _conv_raw(xr, wr, None if bias is None else _raw(bias), s, pads)
     if not (isinstance(x, Tensor) or isinstance(weight, Tensor) or isinstance(bias, Tensor)):
         return y
     x, weight = _lift(x), _lift(weight)
