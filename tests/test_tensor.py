@@ -108,6 +108,9 @@ def test_leaf_gradient_has_the_leaf_dtype(rng):
     w = Tensor(rng.standard_normal(3).astype(np.float32), requires_grad=True)
     ops.sum(w * rng.standard_normal(3)).backward()  # float64 constant promotes the product
     assert w.grad.dtype == np.float32
+    s = Tensor(np.float32(2.0), requires_grad=True)
+    ops.mean(s * 3.0).backward()  # NumPy reductions give scalars; .grad is still an array
+    assert isinstance(s.grad, np.ndarray) and s.grad.dtype == np.float32 and s.grad.shape == ()
 
 
 def test_chain_of_ten_thousand_operations_needs_no_recursion():

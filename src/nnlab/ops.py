@@ -56,22 +56,29 @@ def _any_tensor(*xs) -> bool:
     return any(isinstance(x, Tensor) for x in xs)
 
 
+def _reduce_numpy(ufunc, x: np.ndarray, axis, keepdims: bool):
+    """``ufunc.reduce`` over ``axis``, straight to the ufunc (skipping NumPy's Python wrapper).
+
+    NumPy reduces a short last axis row by row: 6.7 us for the max over 100 x 10 logits. A
+    transposed copy reduced along axis 0 runs vectorised across the rows instead (1.8 us).
+    """
+    if x.ndim == 2 and axis in (1, -1) and x.shape[1] <= 64:
+        result = ufunc.reduce(np.ascontiguousarray(x.T), axis=0)
+        return result[:, None] if keepdims else result
+    return ufunc.reduce(x, axis=axis, keepdims=keepdims)
+
+
 def _sum(x, axis=None, keepdims: bool = False):
-    """``xp.sum``; on NumPy arrays straight to the ufunc, skipping NumPy's Python wrapper."""
+    """``xp.sum``, on the fast path for NumPy arrays."""
     if isinstance(x, np.ndarray):
-        return np.add.reduce(x, axis=axis, keepdims=keepdims)
+        return _reduce_numpy(np.add, x, axis, keepdims)
     return namespace(x).sum(x, axis=axis, keepdims=keepdims)
 
 
 def _max(x, axis=None, keepdims: bool = False):
-    """``xp.max``, as :func:`_sum`."""
+    """``xp.max``, on the fast path for NumPy arrays."""
     if isinstance(x, np.ndarray):
-        if x.ndim == 2 and axis in (1, -1) and x.shape[1] <= 64:
-            # NumPy reduces a short last axis row by row (6.7 us for 100 x 10 logits); reducing
-            # a transposed copy along axis 0 runs vectorised across the rows (1.8 us)
-            top = np.maximum.reduce(np.ascontiguousarray(x.T), axis=0)
-            return top[:, None] if keepdims else top
-        return np.maximum.reduce(x, axis=axis, keepdims=keepdims)
+        return _reduce_numpy(np.maximum, x, axis, keepdims)
     return namespace(x).max(x, axis=axis, keepdims=keepdims)
 
 

@@ -202,6 +202,8 @@ def _as_leaf_gradient(g, data, handed_out: set):
     VJPs may pass ``g`` on unchanged (``x + y`` gives both the same array) or as a read-only
     broadcast view; optimisers that update ``.grad`` in place need an array of their own.
     """
+    if isinstance(g, np.generic):  # NumPy reductions return scalars; .grad is always an array
+        return np.asarray(g, dtype=data.dtype)
     if g.dtype != data.dtype:
         return _backend.astype(g, data.dtype)
     if isinstance(g, np.ndarray):  # a view (base set) may be a read-only broadcast or alias data
