@@ -420,6 +420,8 @@ def test_matmul_shape_mismatch_names_both_shapes():
         ops.matmul(Tensor(np.ones((2, 3))), Tensor(np.ones((4, 5))))
     with pytest.raises(ValueError, match=r"\(2, 3\).*\(4, 5\)"):
         ops.linear(Tensor(np.ones((2, 3))), Tensor(np.ones((4, 5))))
+    with pytest.raises(ValueError, match=r"\(2, 3, 4\) @ \(5, 4, 6\).*batch axes"):
+        ops.matmul(Tensor(np.ones((2, 3, 4))), Tensor(np.ones((5, 4, 6))))
 
 
 def test_linear_bias_of_shape_one_by_out_gets_gradient_of_its_shape(rng):

@@ -207,6 +207,14 @@ def matmul(a, b):
             f"({a.shape[-1]}) must equal the {'second-to-last' if b.ndim > 1 else 'only'} axis of the "
             f"right one ({b.shape[-2 if b.ndim > 1 else 0]})"
         )
+    if a.ndim > 2 or b.ndim > 2:
+        try:
+            np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+        except ValueError:
+            raise ValueError(
+                f"matmul shape mismatch: {a.shape} @ {b.shape}; the batch axes {a.shape[:-2]} and "
+                f"{b.shape[:-2]} do not broadcast against each other"
+            ) from None
     if a.ndim == 1 and b.ndim == 1:
         return sum(a * b)
     if a.ndim == 1:
