@@ -14,6 +14,7 @@ Run: ``python bench/de.py`` (``--quick`` for a short run).
 from __future__ import annotations
 
 import argparse
+import os
 import time
 
 import numpy as np
@@ -151,7 +152,8 @@ def neurodiffeq_poisson(iterations: int, n_points: int = 32):
         valid_generator=Generator1D(n_points, 0.0, 1.0, method="equally-spaced"),
     )
     start = time.perf_counter()
-    solver.fit(max_epochs=iterations)
+    with open(os.devnull, "w") as quiet:  # neurodiffeq's progress bar would flood the log
+        solver.fit(max_epochs=iterations, tqdm_file=quiet)
     elapsed = time.perf_counter() - start
     x = np.linspace(0, 1, 1001)
     u = solver.get_solution()(x, to_numpy=True)
