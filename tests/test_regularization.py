@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 import pytest
 
+from nnlab import ops
 from nnlab.nn import Dense, Sequential
 from nnlab.nn.losses import CrossEntropyLoss
 from nnlab.nn.regularization import (
@@ -140,3 +141,34 @@ def test_keras_l2_and_l1_values_match():
     keras_l1 = sum(float(keras.regularizers.L1(0.01)(layer.weight.data)) for layer in model.layers)
     assert L2(l2_from_keras(0.01))(model).item() == pytest.approx(keras_l2, rel=1e-5)
     assert L1(l1_from_keras(0.01))(model).item() == pytest.approx(keras_l1, rel=1e-5)
+
+
+@pytest.mark.parametrize("penalty", [L2(0.7), L1(0.3), L1(0.2) + L2(0.7), L1L2(0.1, 0.4)])
+def test_penalty_is_one_node_and_differentiates_twice(penalty):
+    """penalty(model) is a single graph node whose parents are the weights themselves; its VJP
+    (lam W for L2, lam sign W for L1) is written with nnlab ops, so second derivatives check out
+    against finite differences (of a product, so the Hessian is not trivially constant)."""
+    import nnlab
+
+    model = _model()
+    out = penalty(model)
+    assert [id(p) for p in out._parents] == [id(layer.weight) for layer in model.layers]
+    report = nnlab.gradcheck(lambda a, b: penalty([("a.weight", a), ("b.weight", b)]) * ops.sum(a * a),
+                             [model.layers[0].weight.data, model.layers[1].weight.data], order=2)
+    assert report.ok, report
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("penalty", [L2(0.7), L1(0.2) + L2(0.7)])
+def test_add_gradients_equals_backward_through_the_penalty(penalty, dtype):
+    """Backpropagating the data loss and then adding dP/dW gives the gradient of loss + P exactly."""
+    rng = np.random.default_rng(2)
+    X, y = rng.normal(size=(10, 3)).astype(dtype), rng.integers(0, 2, size=10)
+    a, b = _model(dtype), _model(dtype)
+    (CrossEntropyLoss("sum")(a(X), y) + penalty(a)).backward()
+    CrossEntropyLoss("sum")(b(X), y).backward()
+    penalty.add_gradients([w for _, w in weight_parameters(b)])
+    assert float(penalty.total([w for _, w in weight_parameters(b)])) == pytest.approx(penalty(a).item(), rel=1e-6)
+    for pa, pb in zip(a.parameters(), b.parameters()):
+        assert pb.grad.dtype == dtype
+        np.testing.assert_array_equal(pa.grad, pb.grad)

@@ -63,6 +63,30 @@ def test_penalty_adds_lambda_w_to_the_gradient(rng):
     np.testing.assert_allclose(model.bias.data, b - 0.01 * 2 * residual.sum(axis=0), rtol=1e-12)
 
 
+def test_nnlab_penalty_on_the_gradient_equals_the_penalty_in_the_graph(rng):
+    """fit adds dP/dW of nnlab penalties straight to W.grad; a penalty fit cannot recognise (a plain
+    function) goes through the graph as C + P. Both give the same weights, to the last bit."""
+    X, y = blobs(rng, n=60)
+    a, b = mlp(4, (8,), 3, dtype=np.float64, rng=0), mlp(4, (8,), 3, dtype=np.float64, rng=0)
+    penalty = L2(0.3)
+    for model, pen in [(a, penalty), (b, lambda m: penalty(m))]:
+        fit(model, X, y, loss=CrossEntropyLoss("sum"), optimizer=SGD(model.parameters(), lr=0.01), epochs=3,
+            batch_size=16, seed=0, penalty=pen, metrics=())
+    for pa, pb in zip(a.parameters(), b.parameters()):
+        np.testing.assert_array_equal(pa.data, pb.data)
+
+
+def test_an_infinite_penalty_counts_as_divergence(rng):
+    """Weights that overflow ||W||^2 stop training even while the data loss is finite."""
+    X, t = rng.normal(size=(8, 3)), rng.normal(size=(8, 1))
+    model = linear_model()
+    model.weight.data[...] = 1e200 * np.array([[1.0], [0.0], [0.0]])
+    X[:, 0] = 0.0  # the huge weight never touches the outputs
+    with pytest.raises(TrainingDivergedError, match="the loss became inf at epoch 0, batch 0"):
+        fit(model, X, t, loss=MSELoss(), optimizer=SGD(model.parameters(), lr=0.01), epochs=1, batch_size=None,
+            penalty=L2(1.0), metrics=())
+
+
 def test_sample_weight_equals_repeating_rows(rng):
     """Weight 2 on a row = that row twice, for the weighted mean of the per-sample losses."""
     X, t = rng.normal(size=(6, 3)), rng.normal(size=(6, 1))

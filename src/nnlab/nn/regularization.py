@@ -33,7 +33,10 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+import numpy as np
+
 from nnlab import ops
+from nnlab._backend import namespace
 from nnlab.tensor import Tensor
 
 __all__ = ["Penalty", "L1", "L2", "L1L2", "weight_parameters", "l2_from_sklearn_alpha", "sklearn_alpha_from_l2",
@@ -61,25 +64,82 @@ def _lambda(name: str, value: float) -> float:
     return v
 
 
-class Penalty:
-    """Base class: ``penalty(model)`` is the sum over weight tensors of :meth:`term` (a scalar Tensor)."""
+def _sum_of_squares(w):
+    """sum_ij w_ij^2 of an array (one BLAS dot product for NumPy, no temporary)."""
+    if isinstance(w, np.ndarray):
+        return np.vdot(w, w)
+    return namespace(w).sum(w * w)
 
-    def term(self, w: Tensor) -> Tensor:  # pragma: no cover - abstract
+
+def _sum_of_abs(w):
+    """sum_ij |w_ij| of an array."""
+    xp = namespace(w)
+    return xp.sum(xp.abs(w))
+
+
+def _sign(w):
+    """sign(w) as a constant array (its derivative is 0 wherever it exists)."""
+    w = w.data if isinstance(w, Tensor) else w
+    return namespace(w).sign(w)
+
+
+class Penalty:
+    """Base class: a penalty P(W) = sum over weight tensors W of :meth:`value` (W).
+
+    A subclass gives the value on arrays and the derivative dP/dW written with nnlab
+    operations (so it works on arrays and on Tensors, and higher derivatives follow).
+    ``penalty(model)`` is then *one* graph node whose VJP for each weight is g dP/dW, and
+    :meth:`add_gradients` adds dP/dW straight into ``W.grad`` after a backward pass of the
+    data loss alone (what :func:`nnlab.train.fit` does): since P depends on the weights only,
+    d(C + P)/dW = dC/dW + dP/dW, exactly the sum backward would form, without a graph.
+    """
+
+    def value(self, w: Any) -> Any:  # pragma: no cover - abstract
+        """P for one weight array (a 0-d array or scalar of its dtype)."""
+        raise NotImplementedError
+
+    def derivative(self, w: Any) -> Any:  # pragma: no cover - abstract
+        """dP/dW for one weight (array or Tensor), written with nnlab operations."""
         raise NotImplementedError
 
     def active(self) -> bool:
         return True
 
-    def __call__(self, model: Any) -> Tensor:
-        weights = weight_parameters(model)
-        if not weights or not self.active():
-            dtype = weights[0][1].dtype if weights else None
-            return Tensor(0.0, dtype=dtype)
+    def term(self, w: Tensor) -> Tensor:
+        """P(W) for one weight tensor, as a graph node."""
+        return self._node([w])
+
+    def total(self, weights: Iterable[Tensor]) -> Any:
+        """sum_W P(W) as a 0-d array of the weights' dtype, computed on the arrays (no graph)."""
         total = None
-        for _, w in weights:
-            t = self.term(w)
-            total = t if total is None else total + t
+        for w in weights:
+            v = self.value(w.data)
+            total = v if total is None else total + v
+        if isinstance(total, (np.generic, float)):
+            total = np.asarray(total, dtype=w.data.dtype)
         return total
+
+    def add_gradients(self, weights: Iterable[Tensor]) -> None:
+        """``W.grad <- W.grad + dP/dW`` for every weight (``dP/dW`` alone where ``W.grad`` is None).
+
+        Call it after ``backward()`` of the loss without the penalty; the result equals the
+        gradient of loss + penalty. ``W.grad`` is replaced, never written into.
+        """
+        for w in weights:
+            d = self.derivative(w.data)
+            w.grad = d if w.grad is None else w.grad + d
+
+    def _node(self, weights: list[Tensor]) -> Tensor:
+        data = self.total(weights)
+        derivative = self.derivative
+        vjps = tuple((lambda g, out, *ws, i=i: derivative(ws[i]) * g) for i in range(len(weights)))
+        return ops.node(data, tuple(weights), vjps)
+
+    def __call__(self, model: Any) -> Tensor:
+        weights = [w for _, w in weight_parameters(model)]
+        if not weights or not self.active():
+            return Tensor(0.0, dtype=weights[0].dtype if weights else None)
+        return self._node(weights)
 
     def __add__(self, other: "Penalty") -> "Penalty":
         return _Sum(self, other)
@@ -94,8 +154,11 @@ class L2(Penalty):
     def active(self) -> bool:
         return self.lam > 0.0
 
-    def term(self, w: Tensor) -> Tensor:
-        return (0.5 * self.lam) * ops.sum(w * w)
+    def value(self, w):
+        return (0.5 * self.lam) * _sum_of_squares(w)
+
+    def derivative(self, w):
+        return w * self.lam
 
     def __repr__(self) -> str:
         return f"L2(lam={self.lam!r})"
@@ -110,43 +173,52 @@ class L1(Penalty):
     def active(self) -> bool:
         return self.lam > 0.0
 
-    def term(self, w: Tensor) -> Tensor:
-        return self.lam * ops.sum(ops.abs(w))
+    def value(self, w):
+        return self.lam * _sum_of_abs(w)
+
+    def derivative(self, w):
+        return _sign(w) * self.lam
 
     def __repr__(self) -> str:
         return f"L1(lam={self.lam!r})"
 
 
-class L1L2(Penalty):
-    """l1 sum |w| + (l2 / 2) sum w^2 (elastic net on the weights)."""
-
-    def __init__(self, l1: float = 0.0, l2: float = 0.0):
-        self.l1, self.l2 = _lambda("l1", l1), _lambda("l2", l2)
-
-    def active(self) -> bool:
-        return self.l1 > 0.0 or self.l2 > 0.0
-
-    def term(self, w: Tensor) -> Tensor:
-        if self.l1 and self.l2:
-            return self.l1 * ops.sum(ops.abs(w)) + (0.5 * self.l2) * ops.sum(w * w)
-        return self.l1 * ops.sum(ops.abs(w)) if self.l1 else (0.5 * self.l2) * ops.sum(w * w)
-
-    def __repr__(self) -> str:
-        return f"L1L2(l1={self.l1!r}, l2={self.l2!r})"
-
-
 class _Sum(Penalty):
+    """P_1 + P_2 + ...: values and derivatives add (still one graph node per call)."""
+
     def __init__(self, *parts: Penalty):
         self.parts = parts
 
-    def __call__(self, model: Any) -> Tensor:
-        total = self.parts[0](model)
-        for part in self.parts[1:]:
-            total = total + part(model)
+    def active(self) -> bool:
+        return any(p.active() for p in self.parts)
+
+    def value(self, w):
+        terms = [p.value(w) for p in self.parts if p.active()]
+        total = terms[0]
+        for t in terms[1:]:
+            total = total + t
+        return total
+
+    def derivative(self, w):
+        terms = [p.derivative(w) for p in self.parts if p.active()]
+        total = terms[0]
+        for t in terms[1:]:
+            total = total + t
         return total
 
     def __repr__(self) -> str:
         return " + ".join(map(repr, self.parts))
+
+
+class L1L2(_Sum):
+    """l1 sum |w| + (l2 / 2) sum w^2 (elastic net on the weights);  d/dW = l1 sign(W) + l2 W."""
+
+    def __init__(self, l1: float = 0.0, l2: float = 0.0):
+        self.l1, self.l2 = _lambda("l1", l1), _lambda("l2", l2)
+        super().__init__(L1(self.l1), L2(self.l2))
+
+    def __repr__(self) -> str:
+        return f"L1L2(l1={self.l1!r}, l2={self.l2!r})"
 
 
 # -- conversions ---------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
+from nnlab.ops import node
 from nnlab.tensor import Tensor, no_grad
 from nnlab.train.callbacks import Callback, CallbackList, TrainingState
 from nnlab.train.history import History
@@ -350,6 +351,8 @@ def fit(model, X, y, loss: str | Callable = "cross_entropy", optimizer: Any = "s
         E.g. :class:`EarlyStopping`, :class:`ModelCheckpoint`.
     penalty : callable, optional
         ``penalty(model) -> Tensor`` added to the loss of every step (L1/L2 on the weights).
+        nnlab's penalties (:mod:`nnlab.nn.regularization`) skip the graph: their gradient
+        dP/dW is added to ``W.grad`` after backpropagating the data loss, which is the same sum.
     schedule : learning-rate schedule or its name, optional
         After epoch e, ``schedule.step(e + 1, metric=...)`` sets the rate of the next epoch
         (the metric is 'val_loss' when there is validation data, else 'loss').
@@ -489,30 +492,37 @@ class _WeightBackup:
         return self.valid
 
 
-def _train_epoch(model, X, y, weights, order, bs, step_loss, penalty, optimizer, backup: _WeightBackup,
-                 train_outputs, cbs: CallbackList, epoch: int, summed: bool) -> float:
+def _train_epoch(model, X, y, weights, order, bs, step_loss, penalty: "_BoundPenalty | None", optimizer,
+                 backup: _WeightBackup, train_outputs, cbs: CallbackList, epoch: int, summed: bool) -> float:
     """One pass over the rows in ``order``; returns the summed per-sample loss (the hot path)."""
     total = 0.0
     batch_cbs = bool(cbs.batch_callbacks)
-    if not backup.per_step:
+    per_step = backup.per_step
+    if not per_step:
         backup.save()
+    direct = penalty is not None and penalty.direct
     for b in range(-(-len(order) // bs)):
         idx = order[b * bs:(b + 1) * bs]
-        xb, yb = X[idx], y[idx]
-        out = model(Tensor(xb))
-        cost = step_loss(out, yb) if weights is None else step_loss(out, yb, weights[idx])
+        out = model(node(X[idx], (), ()))  # a constant leaf: the batch is already an array of the right dtype
+        cost = step_loss(out, y[idx]) if weights is None else step_loss(out, y[idx], weights[idx])
         value = float(cost.data)
-        if penalty is not None:
-            cost = cost + penalty()
-        check = value if penalty is None else float(cost.data)
+        if penalty is None:
+            check = value
+        elif direct:
+            check = float(cost.data + penalty.value())
+        else:
+            cost = cost + penalty.tensor()
+            check = float(cost.data)
         if not math.isfinite(check):
             restored = backup.restore()
             raise TrainingDivergedError(epoch, b, getattr(optimizer, "lr", None), check, restored,
-                                        "step" if backup.per_step else "epoch")
-        if backup.per_step:
+                                        "step" if per_step else "epoch")
+        if per_step:
             backup.save()
         optimizer.zero_grad()
         cost.backward()
+        if direct:
+            penalty.add_gradients()
         optimizer.step()
         total += value if summed else value * len(idx)
         if train_outputs is not None:
@@ -522,20 +532,47 @@ def _train_epoch(model, X, y, weights, order, bs, step_loss, penalty, optimizer,
     return total
 
 
-def _bind_penalty(penalty, model) -> Callable | None:
-    """``penalty`` as a function of no arguments. nnlab's penalties accept the (name, parameter)
-    pairs directly, which spares walking the module tree at every step."""
+class _BoundPenalty:
+    """The penalty of a run, bound to the model once.
+
+    nnlab's penalties (:class:`~nnlab.nn.regularization.Penalty`: L1, L2, their sums) need no
+    graph: P depends on the weights alone, so d(C + P)/dW = dC/dW + dP/dW, and the step
+    backpropagates the data loss C and then adds dP/dW (lam W for L2) to each ``W.grad``
+    (``direct``). Their value sum_W P(W) still joins the loss for the divergence check. Any
+    other callable ``penalty(model) -> Tensor`` is added to the loss and backpropagated.
+    """
+
+    def __init__(self, penalty, model):
+        from nnlab.nn.regularization import Penalty, weight_parameters
+
+        self.penalty, self.model = penalty, model
+        self.direct = isinstance(penalty, Penalty)
+        self.weights = [w for _, w in weight_parameters(model)] if self.direct else []
+
+    def value(self):
+        """sum_W P(W) on the weight arrays (direct penalties)."""
+        return self.penalty.total(self.weights)
+
+    def add_gradients(self) -> None:
+        """W.grad += dP/dW for every weight (direct penalties), after ``backward()``."""
+        self.penalty.add_gradients(self.weights)
+
+    def tensor(self):
+        """penalty(model) as a Tensor to add to the loss (other callables)."""
+        return self.penalty(self.model)
+
+
+def _bind_penalty(penalty, model) -> _BoundPenalty | None:
+    """``penalty`` bound to ``model``; None when there is nothing to add (no penalty, lambda 0, no weights)."""
     if penalty is None:
         return None
     if not callable(penalty):
         raise TypeError(f"penalty must be a callable penalty(model) -> Tensor such as nnlab.nn.regularization.L2(lam), "
                         f"got {type(penalty).__name__}")
-    from nnlab.nn.regularization import Penalty
-
-    if isinstance(penalty, Penalty):
-        named = list(model.named_parameters())
-        return lambda: penalty(named)
-    return lambda: penalty(model)
+    bound = _BoundPenalty(penalty, model)
+    if bound.direct and not (bound.weights and penalty.active()):
+        return None
+    return bound
 
 
 def _score(metric_fns, y, scored, prefix: str = "") -> dict[str, float]:
