@@ -80,3 +80,49 @@ def test_example_runs_in_quick_mode(script, tmp_path):
         pattern, check = EXPECT[script.stem]
         values = re.findall(pattern, result.stdout)
         assert values and check(values), f"{script.name} printed {values} for {pattern!r}:\n{result.stdout}"
+
+
+def _documented_commands() -> list[tuple[str, str]]:
+    """(source, command line) for every `nnlab ...` in the guide, the README and the report's sections."""
+    from nnlab.report import SECTION_NAMES
+    from nnlab.report.sections import get_section
+
+    found = []
+    for page in [ROOT / "README.md", *DOCS.glob("*.md")]:
+        text = page.read_text()
+        for block in re.findall(r"```[^\n]*\n(.*?)```", text, flags=re.S):
+            for line in block.splitlines():
+                line = line.split("#")[0].strip()
+                if line.startswith(("nnlab ", ".venv/bin/nnlab ")) and "--help" not in line:
+                    found.append((page.name, line.split("nnlab ", 1)[1]))
+        for span in re.findall(r"`nnlab ([^`]+)`", re.sub(r"```.*?```", "", text, flags=re.S)):
+            if not re.search(r"[|\[\]]|COMMAND|\.\.\.", span):  # skip templates like rnn sine|digits
+                found.append((page.name, span))
+    for key in SECTION_NAMES:
+        for part in get_section(key).command.split("&&"):
+            if part.strip().startswith("nnlab "):
+                found.append((f"report section {key}", part.strip().split("nnlab ", 1)[1]))
+    return found
+
+
+def test_documented_command_lines_parse():
+    """Every `nnlab ...` line shown in the guide is accepted by that command's parser (nothing runs)."""
+    import argparse
+    import importlib
+    import shlex
+
+    from nnlab.cli import COMMANDS
+
+    lines = _documented_commands()
+    assert len(lines) >= 15
+    for page, line in lines:
+        name, *argv = shlex.split(line)
+        assert name in COMMANDS, f"{page}: 'nnlab {line}' names an unknown command"
+        if not argv:
+            continue  # a bare command name in prose
+        parser = argparse.ArgumentParser(prog=f"nnlab {name}", exit_on_error=False)
+        importlib.import_module(COMMANDS[name]).add_arguments(parser)
+        try:
+            parser.parse_args(argv)
+        except (argparse.ArgumentError, SystemExit) as exc:
+            pytest.fail(f"{page}: 'nnlab {line}' is rejected by its parser: {exc}")

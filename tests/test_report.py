@@ -162,3 +162,27 @@ def test_report_command(tmp_path, capsys):
     out = capsys.readouterr().out
     assert re.search(r"report: .*index\.html \(1/1 sections ok, 0 failed", out), out
     assert (tmp_path / "index.html").is_file() and (tmp_path / "activations").is_dir()
+
+
+def test_report_command_with_a_failing_section(tmp_path, capsys, monkeypatch):
+    """A section that raises is shown with its error, the next section still runs, and the exit status is 1."""
+    import nnlab.report as report_module
+    from nnlab.cli import main
+
+    real = report_module.get_section
+
+    def broken(ctx):
+        raise ImportError("No module named 'missing_dependency'")
+
+    def get_section(key):
+        spec = real(key)
+        return SectionSpec(spec.key, spec.title, spec.summary, spec.command, broken) if key == "activations" else spec
+
+    monkeypatch.setattr(report_module, "get_section", get_section)
+    code = main(["report", "--smoke", "--sections", "activations", "perceptron", "--output-dir", str(tmp_path)])
+    captured = capsys.readouterr()
+    assert code == 1 and "sections failed: activations" in captured.err
+    assert "(1/2 sections ok, 1 failed" in captured.out
+    page = (tmp_path / "index.html").read_text()
+    assert "No module named &#x27;missing_dependency&#x27;" in page
+    assert re.search(r'<section id="perceptron" data-status="ok">.*?<img', page, flags=re.S)

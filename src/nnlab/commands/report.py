@@ -2,7 +2,8 @@
 
 Writes ``index.html`` (every figure embedded, no network needed to view it), ``report.json``
 (the numbers of every section) and each section's figures under ``<output-dir>/<section>/``.
-A section that fails is rendered with its error and the others still run.
+A section that fails is rendered with its error and the others still run; the exit status is
+then 1 (0 when every section ran or was only unavailable, e.g. an optional library missing).
 """
 from __future__ import annotations
 
@@ -41,4 +42,8 @@ def run(args: argparse.Namespace) -> int:
     ok = n - len(report.failed) - len(report.unavailable)
     print(f"report: {report.path} ({ok}/{n} sections ok, {len(report.failed)} failed, "
           f"{len(report.unavailable)} not available, {report.seconds:.0f} s)")
+    if report.failed:
+        print(f"nnlab report: sections failed: {', '.join(report.failed)} (their errors are in the page)",
+              file=sys.stderr)
+        return 1
     return 0

@@ -75,8 +75,8 @@ def build_report(output_dir: str | Path, mode: str = "quick", sections: Sequence
     output_dir : path
         Created if needed; each section writes its figures into ``output_dir/<key>/``.
     mode : {'full', 'quick', 'smoke'}
-        'full' runs the lecture's settings (tens of minutes), 'quick' short versions (under two
-        minutes on two cores), 'smoke' a few seconds per section (for tests).
+        'full' runs the lecture's settings (about three minutes on two cores), 'quick' short
+        versions (under a minute), 'smoke' a few seconds per section (for tests).
     sections : sequence of str, optional
         Keys of the sections to run (default: all of ``SECTION_NAMES``, in that order).
     seed : int

@@ -40,4 +40,4 @@ SPEC = SectionSpec(
             "L2 strength lambda in logspace(-5, 1, 7), same initial weights and batches in every cell; cells that "
             "diverge are recorded and drawn blank instead of stopping the search.",
     command="nnlab grid --output-dir runs/grid", run=run,
-    lecture="Fine-tuning neural network hyperparameters (grid search)", docs="docs/07-digits-and-grid-search.md")
+    lecture="Improving performance; Adjust hyperparameters (the grid search)", docs="docs/07-digits-and-grid-search.md")
