@@ -329,7 +329,10 @@ def relu(x):
     """max(x, 0);  d/dx = 1 for x > 0, else 0."""
     if not isinstance(x, Tensor):
         return namespace(x).maximum(x, 0)
-    return node(namespace(x.data).maximum(x.data, 0), (x,), (lambda g, out, x: where(_raw(x) > 0, g, 0.0),))
+    # A 0/1 mask product is several times faster than where() on large feature maps.
+    return node(namespace(x.data).maximum(x.data, 0), (x,), (
+        lambda g, out, x: g * _cast(_raw(x) > 0, _raw(x).dtype),
+    ))
 
 
 def leaky_relu(x, alpha: float = 0.01):
