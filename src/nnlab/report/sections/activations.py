@@ -24,7 +24,8 @@ def run(ctx: Context) -> SectionResult:
                         "Each activation f(z) (solid) and its derivative f'(z) (dashed), the derivative computed by "
                         "nnlab.grad through the op's own VJP.")],
         tables=[Table(["activation", *[f"f'({v:g})" for v in z]], rows,
-                      "How much gradient each unit passes back: the sigmoid at most 1/4, almost none once it saturates")],
+                      "How much gradient each unit passes back: the sigmoid at most 1/4, almost none once it "
+                      "saturates")],
         numbers=numbers)
 
 

@@ -43,4 +43,5 @@ SPEC = SectionSpec(
             "SGD with the same eta, lambda (scikit-learn's alpha), epochs, batch size and seed in each library; "
             "Keras 3 runs on the PyTorch backend. Libraries that are not installed are skipped with a note.",
     command="nnlab compare --output-dir runs/compare", run=run,
-    lecture="scikit-learn implementation; Building neural networks in Tensorflow and Keras", docs="docs/08-libraries-side-by-side.md")
+    lecture="scikit-learn implementation; Building neural networks in Tensorflow and Keras",
+    docs="docs/08-libraries-side-by-side.md")

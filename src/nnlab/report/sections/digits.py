@@ -35,4 +35,5 @@ SPEC = SectionSpec(
             "softmax output, N(0, 1) weights and biases 0.01, cross-entropy summed over batches of 100 with the L2 "
             "term lambda W, plain SGD, 80/20 split. The full report also trains nnlab digits --best.",
     command="nnlab digits --output-dir runs/digits", run=run,
-    lecture="Developing a code for doing neural networks with back propagation", docs="docs/07-digits-and-grid-search.md")
+    lecture="Developing a code for doing neural networks with back propagation",
+    docs="docs/07-digits-and-grid-search.md")

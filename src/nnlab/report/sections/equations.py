@@ -14,7 +14,7 @@ def _settings(problem, mode: str) -> dict:
 
 
 def _solve(names, ctx: Context) -> tuple[list, list, dict]:
-    from nnlab.de.experiments import diffusion_comparison, run_problem
+    from nnlab.de.experiments import run_problem
     from nnlab.de.problems import get_problem
 
     figures, rows, solutions = [], [], {}
@@ -63,7 +63,8 @@ ODE = SectionSpec(
             "g_t(x) = g0 + x N(x, P), whose initial condition holds for any network; the squared residual at "
             "collocation points is minimised (here by L-BFGS, float64). A damped oscillator (second order) too.",
     command="nnlab ode decay --output-dir runs/ode-decay", run=run_ode,
-    lecture="Applications: solving ordinary differential equations with Neural Networks", docs="docs/11-differential-equations.md")
+    lecture="Applications: solving ordinary differential equations with Neural Networks",
+    docs="docs/11-differential-equations.md")
 
 PDE = SectionSpec(
     key="pde", title="Partial differential equations: Poisson and diffusion",
@@ -71,4 +72,5 @@ PDE = SectionSpec(
             "values, each through a trial solution that satisfies the conditions exactly; the diffusion solution is "
             "compared with explicit finite differences at dx = 1/10 and 1/100.",
     command="nnlab pde diffusion --output-dir runs/pde-diffusion", run=run_pde,
-    lecture="the lecture's trial-solution method applied to the course project's diffusion equation", docs="docs/11-differential-equations.md")
+    lecture="the lecture's trial-solution method applied to the course project's diffusion equation",
+    docs="docs/11-differential-equations.md")

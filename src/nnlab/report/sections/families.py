@@ -22,7 +22,8 @@ def run(ctx: Context) -> SectionResult:
                         f"{rnn['cell'].upper()} ({rnn['hidden_size']} units) predicting the next value of a noisy "
                         f"sine wave from the previous {rnn['length']}.")],
         tables=[Table(["model", "test score", "reference", "reference score"], [
-            ["RBF network, Franke function (R2)", rbf["test_r2"], "SciPy RBFInterpolator", rbf["scipy_rbfinterpolator_test_r2"]],
+            ["RBF network, Franke function (R2)", rbf["test_r2"], "SciPy RBFInterpolator",
+             rbf["scipy_rbfinterpolator_test_r2"]],
             [f"{rnn['cell'].upper()}, noisy sine (MSE)", rnn["test_mse"], "persistence (repeat the last value)",
              rnn["persistence_mse"]]], "Test scores")],
         numbers={"RBF test R2": rbf["test_r2"], "RNN MSE / persistence MSE": rnn["test_mse"] / rnn["persistence_mse"],

@@ -20,7 +20,8 @@ def run(ctx: Context) -> SectionResult:
     result = grid_search(s["etas"], s["lambdas"], epochs=s["epochs"], n_jobs=s["n_jobs"], seed=ctx.seed)
     result.to_csv(ctx.path("grid.csv"))
     figures = [Figure(path, f"{label} after {s['epochs']} epochs for every (eta, lambda); blank cells diverged.")
-               for path, label in zip(save_grid_heatmaps(result, ctx.directory), ("Training accuracy", "Test accuracy"))]
+               for path, label in zip(save_grid_heatmaps(result, ctx.directory),
+                                      ("Training accuracy", "Test accuracy"))]
     best = result.best()
     diverged = [c for c in result.cells if not c.ok]
     top = sorted((c for c in result.cells if c.ok), key=lambda c: -c.test_accuracy)[:5]
