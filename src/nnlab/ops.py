@@ -13,6 +13,7 @@ import math
 from typing import Any, Sequence
 
 import numpy as np
+from scipy.special import expit as _expit
 
 from nnlab._backend import dtype_in, is_numpy, namespace, to_numpy
 from nnlab._backend import like as like_array
@@ -310,9 +311,8 @@ def tanh(x):
 
 
 def _sigmoid_raw(x):
-    if isinstance(x, np.ndarray):  # fast path: e^-x may overflow to inf, and 1 / (1 + inf) is exactly 0
-        with np.errstate(over="ignore"):
-            return 1.0 / (1.0 + np.exp(-x))
+    if isinstance(x, np.ndarray):  # fast path: SciPy's expit is 1 / (1 + e^-x) in one ufunc, overflow-free
+        return _expit(x)
     xp = namespace(x)
     e = xp.exp(-xp.abs(x))  # never overflows: sigmoid(-1000) is exactly 0 without a warning
     return xp.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
