@@ -409,8 +409,10 @@ def _max_and_argmax(items: list) -> tuple:
     while len(items) > 1:
         paired = []
         for (a, ia), (b, ib) in zip(items[0::2], items[1::2]):
-            later_wins = b > a
-            paired.append((np.maximum(a, b), np.where(later_wins, ib, ia)))
+            # ia + [b > a] (ib - ia): every index of the later group exceeds those of the earlier one, so
+            # the unsigned difference is positive; this is many times faster than where() on random masks.
+            later_wins = (b > a).view(np.uint8)
+            paired.append((np.maximum(a, b), ia + later_wins * (ib - ia)))
         items = paired + items[len(paired) * 2:]
     return items[0]
 
