@@ -5,7 +5,10 @@ A penalty is a callable ``penalty(model) -> Tensor`` added to the loss before ``
     loss = loss_fn(model(x), y) + L2(lam)(model)
 
 It covers the parameters named ``weight`` or ending in ``.weight`` (Dense kernels,
-convolution filters), not biases.
+convolution filters), not biases. The penalty of all weights is one graph node whose VJPs
+(lam W, lam sign W) sit beside the values and are written with nnlab operations, so higher
+derivatives work. :func:`nnlab.train.fit` uses no graph at all: it backpropagates the data loss
+and then adds dP/dW to each ``W.grad`` (:meth:`Penalty.add_gradients`), the same sum.
 
 Convention (the lecture's lambda)
 ---------------------------------
