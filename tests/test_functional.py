@@ -111,6 +111,24 @@ def test_cross_entropy_is_the_lecture_output_error(rng):
     np.testing.assert_allclose(z.grad, s - np.eye(4)[labels], rtol=1e-12)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_cross_entropy_labels_match_one_hot_rows(rng, dtype, reduction):
+    """Integer labels take a path without a one-hot matrix: same value and gradient, any label dtype."""
+    z = np.asfortranarray(3.0 * rng.standard_normal((6, 4))).astype(dtype, order="F")
+    labels = rng.integers(0, 4, 6).astype(np.uint8)
+    by_label, by_row = Tensor(z, requires_grad=True), Tensor(z.copy(), requires_grad=True)
+    value = F.cross_entropy(by_label, labels, reduction)
+    expected = F.cross_entropy(by_row, np.eye(4, dtype=dtype)[labels], reduction)
+    value.backward()
+    expected.backward()
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    assert value.dtype == dtype and by_label.grad.dtype == dtype
+    np.testing.assert_allclose(value.item(), expected.item(), rtol=tol)
+    np.testing.assert_allclose(by_label.grad, by_row.grad, rtol=tol, atol=tol)
+    np.testing.assert_array_equal(by_label.data, z)  # the logits are not changed in place
+
+
 @pytest.mark.parametrize("loss", ["mse", "bce_logits", "cross_entropy"])
 def test_float32_losses_stay_float32_with_float64_targets(rng, loss):
     z = Tensor(rng.standard_normal((4, 3)).astype(np.float32), requires_grad=True)

@@ -107,16 +107,22 @@ def binary_cross_entropy(probability, target, reduction: str = "mean", eps: floa
     return _reduce(-(target * ops.log(p) + (1.0 - target) * ops.log(1.0 - p)), reduction)
 
 
+def _check_labels(labels, n_classes: int) -> None:
+    """Integer labels must name a class: 0 <= label < n_classes."""
+    if labels.shape[0]:
+        xp = namespace(labels)
+        low, high = (labels.min(), labels.max()) if xp is np else (int(xp.min(labels)), int(xp.max(labels)))
+        if low < 0 or high >= n_classes:
+            raise ValueError(f"labels must lie in [0, {n_classes - 1}], got values from {low} to {high}")
+
+
 def one_hot(labels: Any, n_classes: int, dtype: Any = np.float64):
     """Rows of the identity: one_hot([2, 0], 3) = [[0, 0, 1], [1, 0, 0]]."""
     labels = _raw(labels)
     xp = namespace(labels)
     if labels.ndim != 1:
         raise ValueError(f"one_hot expects a 1-D array of integer labels, got shape {tuple(labels.shape)}")
-    if labels.shape[0]:
-        low, high = (labels.min(), labels.max()) if xp is np else (int(xp.min(labels)), int(xp.max(labels)))
-        if low < 0 or high >= n_classes:
-            raise ValueError(f"labels must lie in [0, {n_classes - 1}], got values from {low} to {high}")
+    _check_labels(labels, n_classes)
     if xp is np:  # fast path: write the ones instead of comparing against every class
         rows = np.zeros((labels.shape[0], n_classes), dtype=dtype)
         rows[np.arange(labels.shape[0]), labels] = 1
@@ -124,23 +130,32 @@ def one_hot(labels: Any, n_classes: int, dtype: Any = np.float64):
     return _cast(xp.reshape(labels, (-1, 1)) == xp.reshape(xp.arange(n_classes), (1, -1)), dtype)
 
 
-def _as_target_matrix(target, logits) -> Any:
-    """Integer labels (n,) become one-hot rows; probability rows (n, C) are used as they are."""
+def _class_labels(target, logits) -> Any:
+    """Integer labels (n,) for logits (n, C), dtype and length checked (not yet their range);
+    None when ``target`` holds rows (n, C)."""
     t = _raw(target)
     z = _raw(logits)
-    xp = namespace(z)
     if t.ndim == 1 and z.ndim == 2:
-        if not (t.dtype.kind in "iu" if isinstance(t, np.ndarray) else xp.isdtype(t.dtype, "integral")):
+        if not (t.dtype.kind in "iu" if isinstance(t, np.ndarray) else namespace(t).isdtype(t.dtype, "integral")):
             raise TypeError(f"integer class labels expected for targets of shape (n,), got dtype {t.dtype}")
         if t.shape[0] != z.shape[0]:
             raise ValueError(f"cross_entropy: {z.shape[0]} rows of logits but {t.shape[0]} labels")
-        return one_hot(t, z.shape[1], dtype=z.dtype)
+        return t
     if tuple(t.shape) != tuple(z.shape):
         raise ValueError(
             f"cross_entropy: target of shape {tuple(t.shape)} does not fit logits of shape {tuple(z.shape)}; "
             "pass integer labels of shape (n,) or one-hot/probability rows of shape (n, classes)"
         )
-    return target
+    return None
+
+
+def _as_target_matrix(target, logits) -> Any:
+    """Integer labels (n,) become one-hot rows; probability rows (n, C) are used as they are."""
+    labels = _class_labels(target, logits)
+    if labels is None:
+        return target
+    z = _raw(logits)
+    return one_hot(labels, z.shape[1], dtype=z.dtype)
 
 
 def cross_entropy(logits, target, reduction: str = "mean"):
@@ -152,12 +167,15 @@ def cross_entropy(logits, target, reduction: str = "mean"):
     _check_reduction(reduction)
     if _raw(logits).ndim != 2:
         raise ValueError(f"cross_entropy expects logits of shape (n, classes), got {tuple(_raw(logits).shape)}")
+    labels = _class_labels(target, logits)
+    if labels is not None and reduction != "none" and isinstance(labels, np.ndarray) \
+            and isinstance(_raw(logits), np.ndarray):
+        return _cross_entropy_labels(logits, labels, reduction)
     z = _lift(logits)
-    t = _target_like(_as_target_matrix(target, logits), z)
+    t = _target_like(target if labels is None else one_hot(labels, z.shape[1], dtype=z.dtype), z)
     if reduction == "none" or not z.requires_grad:
         result = _reduce(-ops.sum(t * ops.log_softmax(z, axis=1), axis=1), reduction)
         return result if isinstance(logits, Tensor) else result.data
-    labels_given = _raw(target).ndim == 1  # one-hot rows: every row of t sums to 1
     xp = namespace(z.data)
     log_p = ops.log_softmax(z.data, axis=1)
     scale = 1.0 / (z.shape[0] if reduction == "mean" else 1)
@@ -167,9 +185,43 @@ def cross_entropy(logits, target, reduction: str = "mean"):
         if isinstance(z, Tensor):  # building the graph: the differentiable form
             return g * scale * (ops.softmax(z, axis=1) * ops.sum(t, axis=1, keepdims=True) - t)
         p = xp.exp(log_p)  # first order: reuse the forward pass's log-probabilities
-        return (p - t if labels_given else p * ops._sum(t, axis=1, keepdims=True) - t) * (g * scale)
+        return (p - t if labels is not None else p * ops._sum(t, axis=1, keepdims=True) - t) * (g * scale)
 
     return node(value, (z, t), (dz, lambda g, out, z, t: -g * scale * ops.log_softmax(z, axis=1)))
+
+
+def _cross_entropy_labels(logits, labels: np.ndarray, reduction: str):
+    """cross_entropy of NumPy logits (n, C) against integer labels, without a one-hot matrix.
+
+    With m_i = max_c z_ic, the value is sum_i [log sum_c e^(z_ic - m_i) - (z_i,label_i - m_i)]
+    (times 1/n for the mean); d/dz = softmax(z) - one_hot(labels), from the forward's exponentials.
+    """
+    z = _raw(logits)
+    n = z.shape[0]
+    # Classes along axis 0 (one transposed copy): NumPy reduces a short last axis row by row, slowly.
+    shifted = z.T.copy()
+    shifted -= np.maximum.reduce(shifted, axis=0)
+    e = np.exp(shifted)
+    total = np.add.reduce(e, axis=0)
+    try:  # flat positions of (label_i, i) in the transposed arrays; raises for a label outside [0, C)
+        picks = np.ravel_multi_index((labels, np.arange(n)), shifted.shape)
+    except ValueError:
+        _check_labels(labels, z.shape[1])  # names the range of the labels
+        raise
+    scale = 1.0 / (n if reduction == "mean" else 1)
+    value = (np.add.reduce(np.log(total)) - np.add.reduce(shifted.reshape(-1)[picks])) * scale
+    if not isinstance(logits, Tensor):
+        return value
+
+    def dz(g, out, z):
+        if isinstance(z, Tensor):  # building the graph: the differentiable form
+            return g * scale * (ops.softmax(z, axis=1) - one_hot(labels, z.shape[1], dtype=z.dtype))
+        g_scaled = g * scale
+        d = e * (g_scaled / total)  # g scale softmax(z), a fresh array: the target is subtracted in place
+        d.reshape(-1)[picks] -= g_scaled
+        return d.T
+
+    return node(value, (logits,), (dz,))
 
 
 def nll_loss(log_probabilities, target, reduction: str = "mean"):
