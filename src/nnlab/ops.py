@@ -93,7 +93,9 @@ def _shape(x) -> tuple:
 def _sum_to_raw(x, shape):
     lead = x.ndim - len(shape)
     if lead:  # axes broadcasting put in front
-        x = _sum(x, axis=tuple(range(lead)))
+        x = _sum(x, axis=0 if lead == 1 else tuple(range(lead)))
+        if tuple(x.shape) == shape:  # the usual case: a bias (out,) added to rows (n, out)
+            return x
     axes = tuple(i for i, s in enumerate(shape) if s == 1 and x.shape[i] != 1)
     return _sum(x, axis=axes, keepdims=True) if axes else x
 
@@ -243,12 +245,21 @@ def linear(x, weight, bias=None):
             f"{x_data.shape[1]} features but the weight expects {w_data.shape[0]}"
         )
     if not (isinstance(x, Tensor) or isinstance(weight, Tensor) or isinstance(bias, Tensor)):
-        return x @ weight if bias is None else x @ weight + bias
+        return x @ weight if bias is None else _affine(x, weight, bias)
     x, weight = _lift(x, weight), _lift(weight, x)
     if bias is None:
         return node(x.data @ weight.data, (x, weight), _LINEAR_VJPS[:2])
     bias = _lift(bias, weight)
-    return node(x.data @ weight.data + bias.data, (x, weight, bias), _LINEAR_VJPS)
+    return node(_affine(x.data, weight.data, bias.data), (x, weight, bias), _LINEAR_VJPS)
+
+
+def _affine(x, w, b):
+    """x @ w + b for arrays; a NumPy bias row of the same dtype is added in place (one array less)."""
+    out = x @ w
+    if isinstance(out, np.ndarray) and b.ndim == 1 and b.dtype == out.dtype:
+        out += b
+        return out
+    return out + b
 
 
 _LINEAR_VJPS = (  # shared by every linear node: they close over nothing (x and W are 2-D here)
@@ -325,11 +336,19 @@ def _sigmoid_raw(x):
     return xp.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
+def _sigmoid_vjp(g, out, x):
+    """g sigma (1 - sigma), with sigma = out."""
+    d = 1.0 - out
+    d *= out  # in place on the fresh array d (on Tensors, *= builds a new node: they have no in-place ops)
+    d *= g
+    return d
+
+
 def sigmoid(x):
     """Logistic sigma(x) = 1 / (1 + e^-x);  d/dx = sigma (1 - sigma)."""
     if not isinstance(x, Tensor):
         return _sigmoid_raw(x)
-    return node(_sigmoid_raw(x.data), (x,), (lambda g, out, x: g * out * (1.0 - out),))
+    return node(_sigmoid_raw(x.data), (x,), (_sigmoid_vjp,))
 
 
 def relu(x):
