@@ -223,7 +223,7 @@ def _seed_gradient(output: Tensor, grad_output: Any):
             )
         data = output.data
         if isinstance(data, (np.ndarray, np.generic)):
-            return np.ones(data.shape, dtype=data.dtype)
+            return np.array(1, dtype=data.dtype) if data.ndim == 0 else np.ones(data.shape, dtype=data.dtype)
         return _backend.ones_like(data)
     if isinstance(grad_output, Tensor):
         g = grad_output
@@ -253,6 +253,9 @@ def _topological_order(roots: Sequence[Tensor]) -> list[Tensor]:
             for parent in parents:
                 if parent.requires_grad and parent not in seen:
                     seen.add(parent)
+                    if not parent._parents:  # a leaf: nothing to visit first
+                        order.append(parent)
+                        continue
                     stack.append((parent, iter(parent._parents)))
                     break
             else:
@@ -294,22 +297,21 @@ def _backpropagate(outputs, seeds, targets, create_graph) -> dict:
             if g is None:
                 continue
             parents = node._parents
-            if relevant is None:
-                if not parents:
-                    result[node] = g
-                    continue
-            elif node in wanted:
+            if not parents:  # a leaf (with targets, only wanted leaves receive gradients)
+                result[node] = g
+                continue
+            if wanted is not None and node in wanted:
                 result[node] = g
             if create_graph:
                 out, inputs = node, parents
             else:
                 out, inputs = node.data, [p.data for p in parents]
             for parent, vjp in zip(parents, node._vjps):
-                if not parent.requires_grad or (relevant is not None and parent not in relevant):
-                    continue
-                contribution = vjp(g, out, *inputs)
-                previous = grads.get(parent)
-                grads[parent] = contribution if previous is None else previous + contribution
+                if parent.requires_grad and (relevant is None or parent in relevant):
+                    contribution = vjp(g, out, *inputs)
+                    if parent in grads:
+                        contribution = grads[parent] + contribution
+                    grads[parent] = contribution
     finally:
         _mode.enabled = previous_mode
     return result
