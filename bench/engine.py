@@ -4,10 +4,11 @@ Run ``python bench/engine.py`` (or ``--quick`` for a short run). For each operat
 float32 tensors it times the forward pass alone and forward + backward (sum, then backward),
 for nnlab and for PyTorch when it is installed, and prints the ratio (target: at most 2x
 PyTorch per operation). The MLP is the lecture's digits network (64-50-10, sigmoid hidden
-layer, fused softmax cross-entropy, batch 100, float32): forward, backward and an SGD update,
-also against the hand-written NumPy step that the lecture derives. Times are the best of
-several repeats, in microseconds per call, measured as CPU time of this process (robust on a
-shared machine; PyTorch runs on one thread for the same reason); ``--wall`` uses wall-clock time.
+layer, fused softmax cross-entropy, batch 100, in float32 and in the lecture's float64):
+forward, backward and an SGD update, also against the hand-written NumPy step that the lecture
+derives. Times are the best of several repeats, in microseconds per call, measured as CPU time
+of this process (robust on a shared machine; BLAS and PyTorch run on one thread for the same
+reason); ``--wall`` uses wall-clock time.
 """
 from __future__ import annotations
 
@@ -85,14 +86,14 @@ def torch_op(torch, name: str, arrays: list[np.ndarray]):
 # --------------------------------------------------------------------------------------------
 # The digits MLP step
 # --------------------------------------------------------------------------------------------
-def mlp_data(rng: np.random.Generator):
-    x = rng.standard_normal((100, 64)).astype(np.float32)
+def mlp_data(rng: np.random.Generator, dtype=np.float32):
+    x = rng.standard_normal((100, 64)).astype(dtype)
     labels = rng.integers(0, 10, 100)
     weights = [
-        (rng.standard_normal((64, 50)) / 8).astype(np.float32),
-        np.zeros(50, np.float32),
-        (rng.standard_normal((50, 10)) / 7).astype(np.float32),
-        np.zeros(10, np.float32),
+        (rng.standard_normal((64, 50)) / 8).astype(dtype),
+        np.zeros(50, dtype),
+        (rng.standard_normal((50, 10)) / 7).astype(dtype),
+        np.zeros(10, dtype),
     ]
     return x, labels, weights
 
@@ -129,7 +130,7 @@ def torch_mlp_step(torch, x, labels, weights, lr=0.1):
 def numpy_mlp_step(x, labels, weights, lr=0.1):
     """The lecture's hand-derived backpropagation (delta^L = p - y), with a stable softmax."""
     w1, b1, w2, b2 = [w.copy() for w in weights]
-    y = np.eye(10, dtype=np.float32)[labels]
+    y = np.eye(10, dtype=x.dtype)[labels]
     n = x.shape[0]
 
     def step():
@@ -159,6 +160,12 @@ def main(argv=None) -> int:
     number, repeat = (300, 3) if args.quick else (3000, 7)
 
     try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1)  # one BLAS thread: the matrices are small, and the machine may be shared
+    except ImportError:
+        print("note: threadpoolctl is not installed; BLAS uses its default number of threads")
+    try:
         import torch
 
         torch.set_num_threads(1)  # small tensors: threads only add overhead; fair on a shared machine
@@ -183,16 +190,17 @@ def main(argv=None) -> int:
             else:
                 print(f"{name + ' ' + label:34s} {t_ours:9.2f} {'-':>9s} {'-':>6s}")
 
-    x, labels, weights = mlp_data(rng)
     steps = max(number // 3, 100)
-    t_mlp = best_time(nnlab_mlp_step(x, labels, weights), steps, repeat)
-    t_numpy = best_time(numpy_mlp_step(x, labels, weights), steps, repeat)
-    print(f"\n{'MLP 64-50-10 step (batch 100)':34s} {'us':>9s} {'nnlab/x':>9s}")
-    print(f"{'nnlab':34s} {t_mlp:9.1f} {1.0:9.2f}")
-    print(f"{'hand-written NumPy (lecture)':34s} {t_numpy:9.1f} {t_mlp / t_numpy:9.2f}")
-    if torch:
-        t_torch = best_time(torch_mlp_step(torch, x, labels, weights), steps, repeat)
-        print(f"{'PyTorch eager':34s} {t_torch:9.1f} {t_mlp / t_torch:9.2f}")
+    for dtype in (np.float32, np.float64):
+        x, labels, weights = mlp_data(rng, dtype)
+        t_mlp = best_time(nnlab_mlp_step(x, labels, weights), steps, repeat)
+        t_numpy = best_time(numpy_mlp_step(x, labels, weights), steps, repeat)
+        print(f"\n{'MLP 64-50-10 step, ' + np.dtype(dtype).name:34s} {'us':>9s} {'nnlab/x':>9s}")
+        print(f"{'nnlab':34s} {t_mlp:9.1f} {1.0:9.2f}")
+        print(f"{'hand-written NumPy (lecture)':34s} {t_numpy:9.1f} {t_mlp / t_numpy:9.2f}")
+        if torch:
+            t_torch = best_time(torch_mlp_step(torch, x, labels, weights), steps, repeat)
+            print(f"{'PyTorch eager':34s} {t_torch:9.1f} {t_mlp / t_torch:9.2f}")
     if ratios:
         print(f"\nper-operation overhead vs PyTorch: median ratio {np.median(ratios):.2f}, "
               f"worst {max(ratios):.2f} (target <= 2)")
