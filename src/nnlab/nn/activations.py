@@ -1,7 +1,9 @@
 """Activation functions by name, and the layer that applies one."""
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
+
+import numpy as np
 
 from nnlab import ops
 from nnlab.nn.module import Module
@@ -109,11 +111,19 @@ class Step(Activation):
         super().__init__("step")
 
 
+def _alpha(layer: str, alpha: Any) -> float:
+    """``alpha`` as a float, checked to be a finite number."""
+    if isinstance(alpha, (bool, np.bool_)) or not isinstance(alpha, (int, float, np.integer, np.floating)) \
+            or not np.isfinite(alpha):
+        raise ValueError(f"{layer} alpha must be a finite number, got {alpha!r}")
+    return float(alpha)
+
+
 class LeakyReLU(Module):
     """f(x) = x for x > 0, alpha x otherwise."""
 
     def __init__(self, alpha: float = 0.01):
-        self.alpha = alpha
+        self.alpha = _alpha("LeakyReLU", alpha)
 
     def forward(self, x):
         return ops.leaky_relu(x, self.alpha)
@@ -129,7 +139,7 @@ class ELU(Module):
     """f(x) = x for x > 0, alpha (e^x - 1) otherwise."""
 
     def __init__(self, alpha: float = 1.0):
-        self.alpha = alpha
+        self.alpha = _alpha("ELU", alpha)
 
     def forward(self, x):
         return ops.elu(x, self.alpha)

@@ -15,7 +15,7 @@ from nnlab import conv as C
 from nnlab import ops
 from nnlab.nn.activations import activation_name, get_activation
 from nnlab.nn.init import initialize
-from nnlab.nn.module import Module, Parameter, as_generator
+from nnlab.nn.module import Module, Parameter, as_generator, check_size
 
 __all__ = ["Conv2D", "MaxPool2D", "AvgPool2D", "NHWCToNCHW", "Reshape", "nhwc_to_nchw"]
 
@@ -62,9 +62,8 @@ class Conv2D(Module):
                  activation: str | Callable | None = None, weight_init: str = "he_normal",
                  bias_init: float = 0.0, bias: bool = True, dtype: Any = np.float32,
                  rng: np.random.Generator | int | None = None):
-        if in_channels < 1 or out_channels < 1:
-            raise ValueError(f"Conv2D channels must be positive, got in={in_channels}, out={out_channels}")
-        self.in_channels, self.out_channels = int(in_channels), int(out_channels)
+        self.in_channels = check_size(in_channels, "Conv2D in_channels")
+        self.out_channels = check_size(out_channels, "Conv2D out_channels")
         self.kernel_size = C._pair(kernel_size, "kernel_size")
         self.stride = C._pair(stride, "stride")
         C.resolve_padding(padding, (1, 1), self.kernel_size, self.stride)  # validate now, not at the first call

@@ -9,7 +9,7 @@ from nnlab import functional as F
 from nnlab import ops
 from nnlab.nn.activations import activation_config_name, activation_name, get_activation
 from nnlab.nn.init import INITIALIZERS, initialize
-from nnlab.nn.module import Module, Parameter, as_generator
+from nnlab.nn.module import Module, Parameter, as_generator, check_size
 
 __all__ = ["Dense", "Linear", "Dropout", "Flatten"]
 
@@ -38,10 +38,11 @@ class Dense(Module):
     def __init__(self, in_features: int, out_features: int, activation: str | Callable | None = None,
                  weight_init: str = "glorot_uniform", bias_init: float = 0.0, bias: bool = True,
                  dtype: Any = np.float32, rng: np.random.Generator | int | None = None):
-        if in_features < 1 or out_features < 1:
-            raise ValueError(f"Dense sizes must be positive, got in={in_features}, out={out_features}")
-        self.in_features, self.out_features = int(in_features), int(out_features)
+        self.in_features = check_size(in_features, "Dense in_features")
+        self.out_features = check_size(out_features, "Dense out_features")
         self.activation = get_activation(activation)
+        if not isinstance(bias_init, (int, float, np.integer, np.floating)) or not np.isfinite(bias_init):
+            raise ValueError(f"Dense bias_init must be a finite number, got {bias_init!r}; the lecture uses 0.01")
         self.weight_init, self.bias_init = weight_init, float(bias_init)
         shape = (self.in_features, self.out_features)
         self.weight = Parameter(initialize(weight_init, shape, in_features, out_features, as_generator(rng), dtype))
@@ -69,8 +70,11 @@ class Dropout(Module):
     """Inverted dropout: in training, zero each unit with probability ``rate`` and scale by 1/(1-rate)."""
 
     def __init__(self, rate: float = 0.5, rng: np.random.Generator | int | None = None):
+        if isinstance(rate, (bool, np.bool_)) or not isinstance(rate, (int, float, np.integer, np.floating)):
+            raise TypeError(f"dropout rate must be a number in [0, 1), got {rate!r} of type {type(rate).__name__}")
         if not 0.0 <= rate < 1.0:
-            raise ValueError(f"dropout rate must lie in [0, 1), got {rate}")
+            raise ValueError(f"dropout rate must lie in [0, 1) (the fraction of units dropped; 1 would drop them "
+                             f"all), got {rate}; use e.g. 0.2")
         self.rate = rate
         self.rng = as_generator(rng)
 

@@ -7,7 +7,7 @@ import numpy as np
 
 from nnlab.tensor import Tensor
 
-__all__ = ["Module", "Parameter", "as_generator"]
+__all__ = ["Module", "Parameter", "as_generator", "check_size"]
 
 
 def Parameter(data: Any, dtype: Any = None) -> Tensor:
@@ -19,9 +19,23 @@ def as_generator(rng: "np.random.Generator | int | None") -> np.random.Generator
     """A NumPy Generator from a seed, a Generator (returned as is) or None (fresh entropy)."""
     if isinstance(rng, np.random.Generator):
         return rng
-    if rng is None or isinstance(rng, (int, np.integer)):
+    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
+        if rng < 0:
+            raise ValueError(f"an int seed must be >= 0, got {rng}; pass a non-negative seed such as 0")
         return np.random.default_rng(rng)
+    if rng is None:
+        return np.random.default_rng()
     raise TypeError(f"rng must be a numpy.random.Generator, an int seed or None, got {type(rng).__name__}")
+
+
+def check_size(value: Any, name: str) -> int:
+    """``value`` as an int, checked to be an integer >= 1 (a layer size); the error names ``name``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be a positive integer, got {value!r} of type {type(value).__name__}; "
+                        "pass an int such as 64")
+    if value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value}")
+    return int(value)
 
 
 class Module:

@@ -20,7 +20,7 @@ import numpy as np
 from nnlab import ops
 from nnlab.nn.container import Sequential
 from nnlab.nn.layers import Dense
-from nnlab.nn.module import Module, as_generator
+from nnlab.nn.module import Module, as_generator, check_size
 from nnlab.ops import _raw
 from nnlab.tensor import Tensor
 
@@ -136,9 +136,8 @@ class RBF(Module):
     def __init__(self, in_features: int, n_centers: int, centers: Any = None, widths: Any = None,
                  trainable_centers: bool = True, trainable_widths: bool = True, dtype: Any = np.float32,
                  rng: np.random.Generator | int | None = None):
-        if int(in_features) < 1 or int(n_centers) < 1:
-            raise ValueError(f"RBF sizes must be positive, got in_features={in_features}, n_centers={n_centers}")
-        self.in_features, self.n_centers = int(in_features), int(n_centers)
+        self.in_features = check_size(in_features, "RBF in_features")
+        self.n_centers = check_size(n_centers, "RBF n_centers")
         self.dtype = np.dtype(dtype)
         shape = (self.n_centers, self.in_features)
         c = as_generator(rng).standard_normal(shape) if centers is None else np.asarray(centers, dtype=np.float64)

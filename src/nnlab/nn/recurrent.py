@@ -33,7 +33,7 @@ import numpy as np
 
 from nnlab import ops
 from nnlab._backend import namespace
-from nnlab.nn.module import Module, Parameter, as_generator
+from nnlab.nn.module import Module, Parameter, as_generator, check_size
 from nnlab.ops import _lift, _raw, node
 from nnlab.tensor import Tensor
 
@@ -155,10 +155,8 @@ class _Recurrent(Module):
 
     def __init__(self, input_size: int, hidden_size: int, return_sequences: bool, dtype: Any,
                  rng: np.random.Generator | int | None):
-        if int(input_size) < 1 or int(hidden_size) < 1:
-            raise ValueError(f"{type(self).__name__} sizes must be positive integers, got "
-                             f"input_size={input_size}, hidden_size={hidden_size}")
-        self.input_size, self.hidden_size = int(input_size), int(hidden_size)
+        self.input_size = check_size(input_size, f"{type(self).__name__} input_size")
+        self.hidden_size = check_size(hidden_size, f"{type(self).__name__} hidden_size")
         self.return_sequences = bool(return_sequences)
         self.dtype = np.dtype(dtype)
         rng = as_generator(rng)
@@ -188,6 +186,9 @@ class _Recurrent(Module):
             return [xs[t] for t in range(shape[1])]
         data = _raw(x)
         if isinstance(data, np.ndarray):
+            if data.dtype.kind not in "biuf":
+                raise TypeError(f"{type(self).__name__} input must be a real numeric array, got dtype {data.dtype}; "
+                                "convert it with np.asarray(x, dtype=np.float32)")
             if not np.all(np.isfinite(data)):
                 raise ValueError(f"{type(self).__name__} input contains NaN or inf; clean the data first")
             data = np.ascontiguousarray(data.transpose(1, 0, 2), dtype=self.dtype)

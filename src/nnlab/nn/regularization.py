@@ -61,7 +61,10 @@ def weight_parameters(model: Any) -> list[tuple[str, Tensor]]:
 
 
 def _lambda(name: str, value: float) -> float:
-    v = float(value)
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a finite number >= 0, got {value!r}") from None
     if not v >= 0.0 or v == float("inf"):
         raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
     return v
