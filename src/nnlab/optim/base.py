@@ -72,7 +72,7 @@ class Optimizer:
     @lr.setter
     def lr(self, value: float) -> None:
         # a Python float keeps float32 parameters float32 (NumPy 2 promotion rules)
-        self._lr = check_option("lr", value)
+        self._lr = check_option("lr", value, high_open=True)
 
     def zero_grad(self) -> None:
         """Forget the gradients (``p.grad = None``); backward() then starts from zero."""

@@ -82,7 +82,11 @@ class CallbackList:
     """Calls a hook on every callback in order; keeps the per-batch list short."""
 
     def __init__(self, callbacks, state: TrainingState):
-        self.callbacks = list(callbacks or ())
+        try:
+            self.callbacks = list(callbacks or ())
+        except TypeError:
+            raise TypeError(f"callbacks must be a list of nnlab.train.Callback objects, got a "
+                            f"{type(callbacks).__name__}; wrap a single one as [callback]") from None
         for i, cb in enumerate(self.callbacks):
             if not isinstance(cb, Callback):
                 raise TypeError(f"callbacks[{i}] is a {type(cb).__name__}, not an nnlab.train.Callback")

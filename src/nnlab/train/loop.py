@@ -127,9 +127,28 @@ def _per_sample_loss(loss) -> Callable:
 # ----------------------------------------------------------------------------------------------
 def _as_array(name: str, a: Any) -> np.ndarray:
     a = a.numpy() if isinstance(a, Tensor) else np.asarray(a)
-    if a.dtype == object:
-        raise TypeError(f"{name} must be a numeric array, got an object array; convert it with np.asarray(..., dtype=float)")
+    if a.dtype.kind not in "biuf":
+        got = "an object array" if a.dtype == object else f"an array of dtype {a.dtype}"
+        fix = ("map class names to integers 0..C-1 with np.unique(y, return_inverse=True)[1]" if name.startswith("y")
+               and a.dtype.kind in "OUS" else f"convert it with np.asarray({name}, dtype=float)")
+        raise TypeError(f"{name} must be a real numeric array, got {got}; {fix}")
     return a
+
+
+def _check_int(name: str, value: Any, low: int) -> int:
+    """``value`` as an int, checked to be an integer >= ``low``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer >= {low}, got {value!r} of type {type(value).__name__}")
+    if value < low:
+        raise ValueError(f"{name} must be an integer >= {low}, got {value}")
+    return int(value)
+
+
+def _check_model(model: Any) -> None:
+    from nnlab.nn.module import Module
+
+    if not isinstance(model, Module):
+        raise TypeError(f"model must be an nnlab Module (e.g. nnlab.models.mlp(...)), got {type(model).__name__}")
 
 
 def _check_finite(name: str, a: np.ndarray) -> None:
@@ -142,7 +161,7 @@ def _check_finite(name: str, a: np.ndarray) -> None:
         bad = np.argwhere(~np.isfinite(a))[0]
         raise ValueError(
             f"{name} contains NaN or inf (first at index {tuple(int(i) for i in bad)}, "
-            f"{int((~np.isfinite(a)).sum())} entries); remove or impute them before training"
+            f"{int((~np.isfinite(a)).sum())} entries); remove or impute them (e.g. np.nan_to_num) before using {name}"
         )
 
 
@@ -161,11 +180,13 @@ def _param_dtype(model):
     return params[0].dtype if params else np.dtype(np.float32)
 
 
-def _prepare_inputs(model, X, name: str = "X") -> np.ndarray:
+def _prepare_inputs(model, X, name: str = "X", allow_empty: bool = False) -> np.ndarray:
     X = _as_array(name, X)
     if X.ndim < 2:
         raise ValueError(f"{name} must have shape (n_samples, n_features), got shape {X.shape}; "
                          f"use {name}.reshape(-1, 1) for a single feature")
+    if not allow_empty and X.shape[0] == 0:
+        raise ValueError(f"{name} has no samples (shape {X.shape}); pass at least one row")
     _check_finite(name, X)
     dense = _first_dense(model)
     if dense is not None and X.ndim == 2 and X.shape[1] != dense.in_features:
@@ -256,17 +277,17 @@ def predict(model, X, batch_size: int | None = None) -> np.ndarray:
     """The model's outputs on ``X`` (inference mode: dropout off, no graph), as an array.
 
     ``batch_size`` rows at a time (None: up to 8192 at once). Classification models built with
-    :mod:`nnlab.models` output logits; take ``argmax(axis=1)`` for labels.
+    :mod:`nnlab.models` output logits; take ``argmax(axis=1)`` for labels. ``X`` is checked as
+    in :func:`fit` (numeric, finite, the model's number of features); zero rows give an empty result.
     """
-    X = _as_array("X", X)
-    if X.ndim < 2:
-        raise ValueError(f"X must have shape (n_samples, n_features), got shape {X.shape}")
-    dense = _first_dense(model)
-    if dense is not None and X.ndim == 2 and X.shape[1] != dense.in_features:
-        raise ValueError(f"X has {X.shape[1]} features (shape {X.shape}) but the model's first Dense layer "
-                         f"expects {dense.in_features}")
-    X = np.asarray(X, dtype=_param_dtype(model))
-    step = max(1, int(batch_size)) if batch_size else 8192
+    _check_model(model)
+    X = _prepare_inputs(model, X, allow_empty=True)
+    return _predict(model, X, None if batch_size is None else _check_int("batch_size", batch_size, 1))
+
+
+def _predict(model, X: np.ndarray, batch_size: int | None) -> np.ndarray:
+    """:func:`predict` on inputs already checked and cast."""
+    step = batch_size or 8192
     was_training = model.training
     model.eval()
     try:
@@ -293,10 +314,11 @@ def _loss_value(loss, outputs: np.ndarray, y: np.ndarray, per_sample: bool) -> f
 def evaluate(model, X, y, loss="cross_entropy", metrics: Sequence = ("accuracy",),
              batch_size: int | None = None) -> dict[str, float]:
     """Loss (mean per sample) and metrics of ``model`` on (X, y), in inference mode."""
+    _check_model(model)
     loss = resolve_loss(loss)
     kind = loss_kind(loss)
     X = _prepare_inputs(model, X)
-    outputs = predict(model, X, batch_size)
+    outputs = _predict(model, X, None if batch_size is None else _check_int("batch_size", batch_size, 1))
     y = _prepare_targets(y, len(X), kind, outputs.shape, outputs.dtype)
     result = {"loss": _loss_value(loss, outputs, y, _reduction(loss) == "sum")}
     scored = _metric_input(outputs, kind)
@@ -335,7 +357,7 @@ def fit(model, X, y, loss: str | Callable = "cross_entropy", optimizer: Any = "s
     optimizer : str or Optimizer
         An optimizer over ``model.parameters()`` or a name for :func:`nnlab.optim.get_optimizer`
         (then ``lr`` sets its learning rate).
-    epochs : int
+    epochs : int >= 1
         Train until this epoch number (so ``epochs - initial_epoch`` epochs run).
     batch_size : int or None
         Rows per step; None or a size >= n gives full-batch gradient descent.
@@ -381,10 +403,13 @@ def fit(model, X, y, loss: str | Callable = "cross_entropy", optimizer: Any = "s
     TrainingDivergedError
         When the loss becomes NaN or infinite; the model is put back to its last finite weights.
     """
-    if epochs < 0 or initial_epoch < 0:
-        raise ValueError(f"epochs and initial_epoch must be >= 0, got {epochs} and {initial_epoch}")
-    if batch_size is not None and batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer or None, got {batch_size}")
+    _check_model(model)
+    epochs, initial_epoch = _check_int("epochs", epochs, 1), _check_int("initial_epoch", initial_epoch, 0)
+    if epochs < initial_epoch:
+        raise ValueError(f"epochs={epochs} is the number of the last epoch, not a count, and must be >= "
+                         f"initial_epoch={initial_epoch}; pass epochs={initial_epoch + epochs} to train {epochs} more")
+    if batch_size is not None:
+        batch_size = _check_int("batch_size", batch_size, 1)
     loss = resolve_loss(loss)
     kind = loss_kind(loss)
     optimizer = resolve_optimizer(optimizer, model, lr)
@@ -394,7 +419,7 @@ def fit(model, X, y, loss: str | Callable = "cross_entropy", optimizer: Any = "s
         schedule = get_schedule(schedule, optimizer)
     if seed is None:
         seed = int(np.random.default_rng().integers(2**63 - 1))
-    seed = int(seed)
+    seed = _check_int("seed", seed, 0)
 
     X = _prepare_inputs(model, X)
     out_shape = _probe_output_shape(model, X)
@@ -445,7 +470,7 @@ def fit(model, X, y, loss: str | Callable = "cross_entropy", optimizer: Any = "s
                 if train_outputs is not None:
                     logs.update(_score(metric_fns, y, _metric_input(train_outputs, kind)))
                 if validation_data is not None:
-                    val_out = predict(model, X_val, batch_size=max(bs, 1024))
+                    val_out = _predict(model, X_val, max(bs, 1024))
                     logs["val_loss"] = _loss_value(loss, val_out, y_val, per_sample_divisor)
                     logs.update(_score(metric_fns, y_val, _metric_input(val_out, kind), prefix="val_"))
                 if lr_now is not None:
