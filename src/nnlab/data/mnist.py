@@ -50,6 +50,10 @@ def read_idx(path: str | Path) -> np.ndarray:
     truncated or corrupt one (bad gzip stream, bad magic number, size not matching the header).
     """
     path = Path(path)
+    if not path.is_file():
+        what = "a directory" if path.is_dir() else "missing"
+        raise FileNotFoundError(f"no IDX file at {path} ({what}); give the path of an IDX file such as "
+                                "train-images-idx3-ubyte.gz")
     raw = path.read_bytes()
     if raw[:2] == _GZIP_MAGIC:
         try:
@@ -79,7 +83,9 @@ def _find(directory: Path, stems: list[str], dataset: str) -> Path:
     for name in names:
         if (directory / name).is_file():
             return directory / name
-    where = f"directory {directory}" if directory.is_dir() else f"directory {directory} (which does not exist)"
+    where = (f"directory {directory}" if directory.is_dir() else
+             f"{directory}, which is a file, not a directory," if directory.exists() else
+             f"directory {directory} (which does not exist)")
     raise FileNotFoundError(f"{dataset}: no {stems[0]} file in {where}; expected one of {names}. "
                             f"Download the four IDX files (gzip or raw) into that directory.")
 

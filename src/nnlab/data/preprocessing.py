@@ -196,9 +196,12 @@ class MinMaxScaler(_Scaler):
     """
 
     def __init__(self, feature_range: tuple[float, float] = (0.0, 1.0)):
-        lo, hi = feature_range
-        if not lo < hi:
-            raise ValueError(f"feature_range must be (low, high) with low < high, got {feature_range!r}")
+        try:
+            lo, hi = (float(v) for v in feature_range)
+        except (TypeError, ValueError):
+            raise ValueError(f"feature_range must be a pair of numbers (low, high), got {feature_range!r}") from None
+        if not (lo < hi and math.isfinite(lo) and math.isfinite(hi)):
+            raise ValueError(f"feature_range must be (low, high) with finite low < high, got {feature_range!r}")
         self.feature_range = (float(lo), float(hi))
 
     def fit(self, X: Any) -> "MinMaxScaler":

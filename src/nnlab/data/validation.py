@@ -50,6 +50,8 @@ def check_array(X: Any, name: str = "X", ndim: int | tuple[int, ...] | None = 2,
         raise ValueError(f"{name} could not be converted to a numeric array: {exc}") from None
     if a.dtype.kind not in "biufc":
         raise ValueError(f"{name} must be numeric, got an array of dtype {a.dtype}; convert it with np.asarray(..., float)")
+    if a.dtype.kind == "c":
+        raise ValueError(f"{name} must be real, got an array of dtype {a.dtype}; pass {name}.real or np.abs({name})")
     allowed = (ndim,) if isinstance(ndim, int) else ndim
     if allowed is not None and a.ndim not in allowed:
         hint = " (use X.reshape(-1, 1) for a single feature)" if a.ndim == 1 and 2 in allowed else ""
