@@ -147,10 +147,25 @@ def deserialize_model(spec: dict) -> Module:
 class ModelFileNotFoundError(FileNotFoundError, ValueError):
     """A model or checkpoint file does not exist (both a FileNotFoundError and a ValueError)."""
 
+    def __str__(self) -> str:
+        return self.strerror or super().__str__()
+
+
+def _as_path(path: Any) -> Path:
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or os.PathLike such as 'model.npz', got {type(path).__name__}")
+    return Path(path)
+
+
+def _check_module(model: Any, function: str) -> None:
+    if not isinstance(model, Module):
+        raise TypeError(f"{function} expects an nnlab Module (a model or a layer), got {type(model).__name__}; "
+                        "check the order of the arguments")
+
 
 def _npz_path(path: str | os.PathLike) -> Path:
     """``path`` with .npz appended when it has no suffix (as np.savez does)."""
-    path = Path(path)
+    path = _as_path(path)
     return path if path.suffix else path.with_suffix(".npz")
 
 
@@ -163,10 +178,20 @@ def _atomic_savez(path: Path, arrays: dict[str, np.ndarray]) -> None:
         if a.dtype.hasobject:  # np.savez would pickle it
             raise ValueError(f"cannot save entry {key!r}: arrays of Python objects would need pickle; "
                              f"convert it to a numeric array")
+    if path.is_dir():
+        raise IsADirectoryError(f"cannot save to {path}: it is a directory; give a file name such as "
+                                f"{path / 'model.npz'}")
+    if path.parent.exists() and not path.parent.is_dir():
+        raise NotADirectoryError(f"cannot save to {path}: {path.parent} is a file, not a directory; "
+                                 "choose a path inside a directory")
     if not path.parent.is_dir():
         raise FileNotFoundError(f"cannot save to {path}: directory {path.parent} does not exist; create it first")
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # mode 0o666 & ~umask, as a plain open
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # mode 0o666 & ~umask, as a plain open
+    except OSError as exc:  # read-only file system, no permission, ...
+        raise type(exc)(f"cannot save to {path}: cannot create a file in {path.parent} ({exc.strerror}); "
+                        "choose a writable directory") from None
     try:
         with os.fdopen(fd, "wb") as f:
             np.savez(f, **arrays)
@@ -183,7 +208,7 @@ def _atomic_savez(path: Path, arrays: dict[str, np.ndarray]) -> None:
 
 def _read_npz(path: str | os.PathLike, what: str) -> tuple[Path, dict[str, np.ndarray], dict]:
     """All arrays of an nnlab file and its parsed JSON document; clear errors naming the file."""
-    path = Path(path)
+    path = _as_path(path)
     if not path.exists() and not path.suffix and path.with_suffix(".npz").exists():
         path = path.with_suffix(".npz")
     if not path.is_file():
@@ -271,6 +296,7 @@ def save_model(model: Module, path: str | os.PathLike) -> Path:
     at ``path`` is replaced only once the new one is complete. Raises ValueError when a layer has no
     ``config()``, is not registered, or uses an unregistered activation.
     """
+    _check_module(model, "save_model(model, path)")
     path = _npz_path(path)
     meta, arrays = _model_meta_and_arrays(model, "nnlab-model", serialize_model(model))
     arrays[_META] = _meta_entry(meta)
@@ -309,6 +335,7 @@ def load_weights(model: Module, path: str | os.PathLike) -> Module:
     Everything is read and checked (names, shapes, dtypes) before the model is touched, so a failure
     leaves the model in memory exactly as it was.
     """
+    _check_module(model, "load_weights(model, path)")
     path, arrays, meta = _read_npz(path, "model")
     model.load_state_dict(_checked_state(model, _weights_from_file(path, arrays, meta), path))
     return model
@@ -384,6 +411,7 @@ def save_checkpoint(path: str | os.PathLike, model: Module, optimizer_state: Any
     tuples and dicts (any hashable keys); they come back with the same types and exact values.
     Written atomically, like :func:`save_model`. Returns the path written.
     """
+    _check_module(model, "save_checkpoint(path, model, ...)")
     path = _npz_path(path)
     try:
         architecture = serialize_model(model)
