@@ -13,7 +13,7 @@ import numpy as np
 
 from nnlab.nn.container import Sequential
 from nnlab.nn.layers import Dense, Dropout
-from nnlab.nn.module import as_generator
+from nnlab.nn.module import as_generator, check_size
 
 __all__ = ["mlp", "lecture_mlp", "logistic_regression", "default_init"]
 
@@ -61,9 +61,10 @@ def mlp(n_inputs: int, hidden_sizes: Sequence[int], n_outputs: int,
     rng : Generator, int or None
         Source of the initial weights and the dropout masks.
     """
-    hidden_sizes = [int(h) for h in hidden_sizes]
-    if any(h < 1 for h in hidden_sizes):
-        raise ValueError(f"hidden layer sizes must be positive, got {hidden_sizes}")
+    if isinstance(hidden_sizes, (int, np.integer, str)) or not hasattr(hidden_sizes, "__iter__"):
+        raise TypeError(f"hidden_sizes must be a sequence of layer widths such as [50] or (100, 50), got "
+                        f"{hidden_sizes!r}; use () for no hidden layer")
+    hidden_sizes = [check_size(h, "hidden layer size") for h in hidden_sizes]
     rng = as_generator(rng)
     activations = _per_layer("activation", activation, len(hidden_sizes))
     inits = _per_layer("weight_init", weight_init, len(hidden_sizes) + 1)

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from nnlab import ops
+from nnlab.data.validation import check_array, check_finite
 from nnlab.nn.module import Module, Parameter, as_generator
 
 __all__ = ["Perceptron"]
@@ -84,12 +85,12 @@ class Perceptron(Module):
         return float(np.mean(self.predict(X) == np.asarray(y)))
 
     def _check_X(self, X) -> np.ndarray:
-        X = np.asarray(X, dtype=self.weight.dtype)
+        X = check_array(X, "X", ndim=None, finite=False)
         if X.ndim != 2 or X.shape[1] != self.n_features:
             raise ValueError(f"X must have shape (n_samples, {self.n_features}), got {X.shape}")
         if not np.isfinite(X).all():
             raise ValueError("X contains NaN or inf; remove or impute them first")
-        return X
+        return X.astype(self.weight.dtype, copy=False)
 
     def fit(self, X, y, epochs: int = 100) -> "Perceptron":
         """Apply the perceptron rule sample by sample for up to ``epochs`` epochs.
@@ -100,6 +101,11 @@ class Perceptron(Module):
         y = np.asarray(y)
         if y.ndim != 1 or len(y) != len(X):
             raise ValueError(f"y must have shape ({len(X)},), got {y.shape}")
+        if len(X) == 0:
+            raise ValueError(f"X has no samples (shape {X.shape}); pass at least one row")
+        check_finite(y, "y")
+        if isinstance(epochs, (bool, np.bool_)) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
+            raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
         classes = np.unique(y)
         if len(classes) != self.n_classes:
             if np.issubdtype(y.dtype, np.integer) and classes.min() >= 0 and classes.max() < self.n_classes:
