@@ -18,7 +18,10 @@ __all__ = ["Sampler", "Grid", "Uniform", "Chebyshev", "LatinHypercube", "SAMPLER
 
 def as_box(domain) -> tuple[np.ndarray, np.ndarray]:
     """Lower and upper corners, each of shape (dim,), from (a, b) or [(a1, b1), (a2, b2), ...]."""
-    arr = np.asarray(domain, dtype=np.float64)
+    try:
+        arr = np.asarray(domain, dtype=np.float64)
+    except (TypeError, ValueError):
+        arr = np.empty(0)  # reported below
     if arr.ndim == 1:
         arr = arr[None, :]
     if arr.ndim != 2 or arr.shape[1] != 2:
@@ -30,8 +33,19 @@ def as_box(domain) -> tuple[np.ndarray, np.ndarray]:
     return arr[:, 0].copy(), arr[:, 1].copy()
 
 
+def _count(n, name: str) -> int:
+    """``n`` as an int, checked to be an integer >= 1 (a number of points)."""
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)):
+        raise TypeError(f"{name}: the number of points must be a positive integer, got {n!r}")
+    if n < 1:
+        raise ValueError(f"{name}: n must be positive, got {n}")
+    return int(n)
+
+
 def _per_axis(n, dim: int, name: str) -> tuple[int, ...]:
-    counts = (int(n),) * dim if np.ndim(n) == 0 else tuple(int(k) for k in n)
+    counts = (n,) * dim if np.ndim(n) == 0 else tuple(n)
+    if any(isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)) for k in counts):
+        raise TypeError(f"{name}: the numbers of points must be positive integers, got {n!r}")
     if len(counts) != dim or min(counts) < 1:
         raise ValueError(f"{name}: need a positive count per coordinate ({dim} of them), got {n!r}")
     return counts
@@ -98,9 +112,7 @@ class Uniform(Sampler):
 
     def __init__(self, n: int, domain=(0.0, 1.0), rng: np.random.Generator | int | None = None):
         super().__init__(domain)
-        if int(n) < 1:
-            raise ValueError(f"Uniform: n must be positive, got {n}")
-        self.n, self.rng = int(n), as_generator(rng)
+        self.n, self.rng = _count(n, "Uniform"), as_generator(rng)
 
     def sample(self) -> np.ndarray:
         return self._scale(self.rng.uniform(0.0, 1.0, (self.n, self.dim)))
@@ -141,9 +153,7 @@ class LatinHypercube(Sampler):
 
     def __init__(self, n: int, domain=(0.0, 1.0), rng: np.random.Generator | int | None = None):
         super().__init__(domain)
-        if int(n) < 1:
-            raise ValueError(f"LatinHypercube: n must be positive, got {n}")
-        self.n, self.rng = int(n), as_generator(rng)
+        self.n, self.rng = _count(n, "LatinHypercube"), as_generator(rng)
 
     def sample(self) -> np.ndarray:
         strata = np.stack([self.rng.permutation(self.n) for _ in range(self.dim)], axis=1)

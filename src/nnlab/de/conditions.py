@@ -16,7 +16,7 @@ ordinary and partial differential equations", IEEE Trans. Neural Networks 9 (199
 """
 from __future__ import annotations
 
-from typing import Callable, Union
+from typing import Any, Callable, Union
 
 import numpy as np
 
@@ -45,8 +45,19 @@ def _scalar(data: BoundaryData, at: float) -> float:
     return float(np.asarray(_value(data, np.asarray(at, dtype=np.float64))))
 
 
+def _number(value: Any, name: str) -> float:
+    """``value`` as a float, checked to be a finite number (a boundary or initial value)."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a number, got {value!r}") from None
+    if not np.isfinite(v):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    return v
+
+
 def _interval(a: float, b: float, name: str) -> tuple[float, float]:
-    a, b = float(a), float(b)
+    a, b = _number(a, f"{name}: an end"), _number(b, f"{name}: an end")
     if not (np.isfinite(a) and np.isfinite(b)) or a == b:
         raise ValueError(f"{name}: the two ends must be different finite numbers, got {a} and {b}")
     return a, b
@@ -87,8 +98,8 @@ class IVP(Condition):
     """
 
     def __init__(self, t0: float, u0: float, v0: float | None = None):
-        self.t0, self.u0 = float(t0), float(u0)
-        self.v0 = None if v0 is None else float(v0)
+        self.t0, self.u0 = _number(t0, "IVP t0"), _number(u0, "IVP u0")
+        self.v0 = None if v0 is None else _number(v0, "IVP v0")
 
     def parameterize(self, output: Tensor, t: Tensor) -> Tensor:
         """u = u0 + (t - t0) N  (the lecture's g_t = g0 + x N), or with the slope
@@ -109,7 +120,7 @@ class DirichletBVP(Condition):
 
     def __init__(self, x0: float, u0: float, x1: float, u1: float):
         self.x0, self.x1 = _interval(x0, x1, "DirichletBVP")
-        self.u0, self.u1 = float(u0), float(u1)
+        self.u0, self.u1 = _number(u0, "DirichletBVP u0"), _number(u1, "DirichletBVP u1")
 
     def parameterize(self, output: Tensor, x: Tensor) -> Tensor:
         """u = u0 (1 - s) + u1 s + s (1 - s) N with s = (x - x0) / (x1 - x0)."""
@@ -129,7 +140,7 @@ class NeumannDirichletBVP(Condition):
 
     def __init__(self, x0: float, du0: float, x1: float, u1: float):
         self.x0, self.x1 = _interval(x0, x1, "NeumannDirichletBVP")
-        self.du0, self.u1 = float(du0), float(u1)
+        self.du0, self.u1 = _number(du0, "NeumannDirichletBVP du0"), _number(u1, "NeumannDirichletBVP u1")
 
     def parameterize(self, output: Tensor, x: Tensor) -> Tensor:
         """u = u1 + du0 (x - x1) + (s - 1) s^2 N with s = (x - x0) / (x1 - x0)."""
@@ -147,7 +158,7 @@ class DirichletNeumannBVP(Condition):
 
     def __init__(self, x0: float, u0: float, x1: float, du1: float):
         self.x0, self.x1 = _interval(x0, x1, "DirichletNeumannBVP")
-        self.u0, self.du1 = float(u0), float(du1)
+        self.u0, self.du1 = _number(u0, "DirichletNeumannBVP u0"), _number(du1, "DirichletNeumannBVP du1")
 
     def parameterize(self, output: Tensor, x: Tensor) -> Tensor:
         """u = u0 + du1 (x - x0) + s (1 - s)^2 N with s = (x - x0) / (x1 - x0)."""
@@ -218,7 +229,7 @@ class InitialBoundary1D(Condition):
     def __init__(self, x0: float, x1: float, t0: float, initial: BoundaryData,
                  left: BoundaryData = 0.0, right: BoundaryData = 0.0):
         self.x0, self.x1 = _interval(x0, x1, "InitialBoundary1D")
-        self.t0 = float(t0)
+        self.t0 = _number(t0, "InitialBoundary1D t0")
         self.initial, self.left, self.right = initial, left, right
         self._f_ends = (_scalar(initial, self.x0), _scalar(initial, self.x1))
         _check_corner("InitialBoundary1D", self._f_ends[0], _scalar(left, self.t0), "(x0, t0)")
@@ -234,8 +245,11 @@ class InitialBoundary1D(Condition):
 
 def check_conditions(conditions, n_coordinates: int) -> list[Condition]:
     """A list of conditions (one per unknown), each taking ``n_coordinates`` coordinates."""
-    if isinstance(conditions, Condition):
+    if isinstance(conditions, Condition) or conditions is None:
         conditions = [conditions]
+    if not isinstance(conditions, (list, tuple)):
+        raise TypeError(f"conditions must be a Condition (e.g. IVP(0, 1)), None or a list of them (one per unknown), "
+                        f"got {type(conditions).__name__}")
     conditions = [NoCondition(n_coordinates) if c is None else c for c in conditions]
     for i, c in enumerate(conditions):
         if not isinstance(c, Condition):

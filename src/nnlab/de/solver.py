@@ -293,9 +293,8 @@ class Solver:
         coords = [Tensor(points[:, k:k + 1], requires_grad=True) for k in range(points.shape[1])]
         residuals = _as_list(self.residual(*coords, *self.trial(coords)))
         total = None
-        for r in residuals:
-            if not isinstance(r, Tensor):
-                r = Tensor(np.broadcast_to(np.asarray(r, dtype=np.float64), (points.shape[0], 1)))
+        for i, r in enumerate(residuals):
+            r = _checked_residual(r, i, points.shape[0])
             term = ops.sum(r * r) if self.reduction == "sum" else ops.mean(r * r)
             total = term if total is None else total + term
         return total
@@ -320,10 +319,7 @@ class Solver:
         def record(loss: float, phase: str) -> bool:
             nonlocal done
             if not np.isfinite(loss):
-                raise FloatingPointError(
-                    f"the cost became {loss} at iteration {done}; lower the learning rate (lr={self.lr}) "
-                    "or scale the problem"
-                )
+                raise self._diverged(loss, done)
             history["loss"].append(loss)
             history["phase"].append(phase)
             done += 1
@@ -350,12 +346,51 @@ class Solver:
                 if record(loss, "lbfgs"):
                     raise StopOptimization
 
-            lbfgs(lambda: self._loss_and_grads(points, params), params, self.lbfgs_iterations, on_iteration)
+            first = [True]
+
+            def loss_and_grads():
+                value, grads = self._loss_and_grads(points, params)
+                if first[0] and not np.isfinite(value):  # L-BFGS would stop silently at a non-finite start
+                    raise self._diverged(value, done)
+                first[0] = False
+                return value, grads
+
+            lbfgs(loss_and_grads, params, self.lbfgs_iterations, on_iteration)
         for p in params:
             p.grad = None
         if not history["loss"]:
             warnings.warn("the solver ran no iteration (iterations=0 and lbfgs_iterations=0)", stacklevel=2)
         return Solution(self.trial, self.residual, history, done, time.perf_counter() - start)
+
+    def _diverged(self, loss: float, done: int) -> FloatingPointError:
+        """The error for a non-finite cost after ``done`` iterations (0: at the initial weights)."""
+        if done == 0:
+            return FloatingPointError(
+                f"the cost is {loss} at the initial weights, before any update: the residual gives NaN or inf at "
+                "the collocation points; check it for divisions by zero, logarithms or square roots of negative "
+                "numbers and NaN constants")
+        return FloatingPointError(f"the cost became {loss} at iteration {done}; lower the learning rate "
+                                  f"(lr={self.lr}) or scale the problem")
+
+
+def _checked_residual(r: Any, index: int, n: int) -> Tensor:
+    """Residual ``index`` as a Tensor of shape (n, 1) or (n,); constants are broadcast to (n, 1)."""
+    fix = "build it elementwise from the coordinates and unknowns, e.g. lambda t, u: diff(u, t) + u"
+    if not isinstance(r, Tensor):
+        try:
+            if r is None or isinstance(r, (bool, np.bool_, str, bytes)):
+                raise TypeError
+            a = np.asarray(r, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(f"residual {index} must be a Tensor of shape ({n}, 1), got {type(r).__name__}; "
+                            f"{fix}") from None
+        if a.ndim == 0:  # a constant residual
+            return Tensor(np.full((n, 1), float(a)))
+        r = Tensor(a)
+    if tuple(r.shape) not in ((n, 1), (n,)):
+        raise ValueError(f"residual {index} has shape {tuple(r.shape)} but must have one value per collocation "
+                         f"point, shape ({n}, 1); {fix} (do not sum or average it)")
+    return r
 
 
 def solve(residual: Callable, conditions, domain, **kwargs) -> Solution:
