@@ -2,11 +2,16 @@
 
 A command module provides ``HELP`` (one line), ``add_arguments(parser)`` and ``run(args) -> int``.
 Modules are imported only when their command runs, so ``nnlab --help`` stays fast.
+
+Bad input that a command does not catch itself (a ValueError, TypeError or OSError, a diverged
+training run) ends the command with one line ``nnlab <command>: error: <message>`` on stderr and
+exit status 2 (1 for a diverged run) instead of a traceback; set ``NNLAB_TRACEBACK=1`` to see it.
 """
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from typing import Sequence
 
@@ -40,6 +45,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _run(run, args: argparse.Namespace) -> int:
+    """``run(args)``, with user errors reported on one line of stderr instead of a traceback."""
+    try:
+        return int(run(args) or 0)
+    except Exception as exc:
+        from nnlab.train.loop import TrainingDivergedError
+
+        diverged = isinstance(exc, (ArithmeticError, TrainingDivergedError))
+        if not (diverged or isinstance(exc, (ValueError, TypeError, OSError))) or os.environ.get("NNLAB_TRACEBACK"):
+            raise
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        print(f"nnlab {args.command}: error: {message}", file=sys.stderr)
+        return 1 if diverged else 2
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in COMMANDS and not any(a in ("-h", "--help") for a in argv[:1]):
@@ -49,9 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         module.add_arguments(parser)
         args = parser.parse_args(argv[1:])
         args.command = argv[0]
-        return int(module.run(args) or 0)
+        return _run(module.run, args)
     args = build_parser().parse_args(argv)
-    return int(args._run(args) or 0)
+    return _run(args._run, args)
 
 
 if __name__ == "__main__":  # pragma: no cover

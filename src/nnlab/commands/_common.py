@@ -23,5 +23,7 @@ def output_dir(args: argparse.Namespace) -> Path:
         while path.exists():
             path = Path("runs") / f"{args._command_name}-{stamp}-{k}"
             k += 1
+    if path.exists() and not path.is_dir():
+        raise NotADirectoryError(f"--output-dir {path} is a file, not a directory; choose another path")
     path.mkdir(parents=True, exist_ok=True)
     return path

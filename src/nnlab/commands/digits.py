@@ -65,7 +65,23 @@ def settings(args: argparse.Namespace) -> dict:
     config = dict(BEST if args.best else LECTURE)
     config.update(given)
     config["preset"] = "best" if args.best else "lecture"
+    _check(config)
     return config
+
+
+def _check(config: dict) -> None:
+    """Refuse numbers that cannot give a meaningful run (ValueError naming the option)."""
+    for key in ("epochs", "batch_size"):
+        if config[key] < 1:
+            raise ValueError(f"--{key.replace('_', '-')} must be a positive integer, got {config[key]}")
+    if min(config["hidden"]) < 1:
+        raise ValueError(f"--hidden widths must be positive integers, got {config['hidden']}")
+    if not 0.0 < config["eta"] < float("inf"):
+        raise ValueError(f"--eta (the learning rate) must be a positive number, got {config['eta']}")
+    if not 0.0 <= config["lmbd"] < float("inf"):
+        raise ValueError(f"--lmbd (the L2 strength) must be a number >= 0, got {config['lmbd']}")
+    if not 0.0 <= config["dropout"] < 1.0:
+        raise ValueError(f"--dropout must lie in [0, 1), got {config['dropout']}")
 
 
 def build(config: dict, n_inputs: int, n_classes: int, seed: int):

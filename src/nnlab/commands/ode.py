@@ -20,9 +20,25 @@ def add_solver_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0)
 
 
+def check_solver_arguments(args: argparse.Namespace) -> None:
+    """Refuse option values that cannot give a solution (ValueError naming the option)."""
+    for name in ("iterations", "lbfgs_iterations"):
+        value = getattr(args, name)
+        if value is not None and value < 0:
+            raise ValueError(f"--{name.replace('_', '-')} must be >= 0, got {value}")
+    if args.iterations == 0 and args.lbfgs_iterations == 0:
+        raise ValueError("--iterations and --lbfgs-iterations are both 0, so nothing would be trained; "
+                         "give one of them a positive value")
+    if args.points is not None and args.points < 1:
+        raise ValueError(f"--points must be a positive integer, got {args.points}")
+    if args.hidden and min(args.hidden) < 1:
+        raise ValueError(f"--hidden sizes must be positive integers, got {args.hidden}")
+
+
 def solver_overrides(args: argparse.Namespace, problem, dim: int) -> dict:
     from nnlab.de.experiments import quick_settings
 
+    check_solver_arguments(args)
     kw = quick_settings(problem) if args.quick else {}
     if args.iterations is not None:
         kw["iterations"] = args.iterations
@@ -32,7 +48,7 @@ def solver_overrides(args: argparse.Namespace, problem, dim: int) -> dict:
         kw["hidden"] = tuple(args.hidden)
     if args.collocation:
         kw["collocation"] = args.collocation
-    if args.points:
+    if args.points is not None:
         random = (args.collocation or problem.settings.get("collocation", "grid")) in ("uniform", "latin")
         kw["n_points"] = args.points if dim == 1 or random else (args.points,) * dim
     kw["seed"] = args.seed
@@ -56,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
     from nnlab.de.experiments import run_eigen, run_problem
     from nnlab.de.problems import get_problem
 
+    check_solver_arguments(args)
     out = output_dir(args)
     if args.problem == "eigen":
         settings = {"lbfgs_iterations": 60} if args.quick else {}

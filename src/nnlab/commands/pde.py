@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 
 from nnlab.commands._common import add_output_dir, output_dir
-from nnlab.commands.ode import add_solver_arguments, report, solver_overrides
+from nnlab.commands.ode import add_solver_arguments, check_solver_arguments, report, solver_overrides
 
 HELP = "solve a PDE or boundary-value problem with a neural network (poisson, diffusion, poisson2d)"
 CHOICES = ("poisson", "diffusion", "poisson2d")
@@ -20,6 +20,7 @@ def run(args: argparse.Namespace) -> int:
     from nnlab.de.experiments import diffusion_comparison, run_problem
     from nnlab.de.problems import get_problem
 
+    check_solver_arguments(args)
     out = output_dir(args)
     problem = get_problem(args.problem)
     result = run_problem(problem, out, **solver_overrides(args, problem, len(problem.domain)))
