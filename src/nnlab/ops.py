@@ -39,9 +39,13 @@ def _lift(x: Any, like: Any = None) -> Tensor:
     if type(x) is np.ndarray:
         return node(x if like is None or is_numpy(reference) else like_array(x, reference), (), ())
     if isinstance(x, (int, float)) and hasattr(reference, "dtype"):
-        xp = namespace(reference)
-        if xp.isdtype(reference.dtype, "real floating"):
-            return node(xp.asarray(x, dtype=reference.dtype), (), ())
+        if isinstance(reference, (np.ndarray, np.generic)):  # the fast path: no namespace look-up
+            if reference.dtype.kind == "f":
+                return node(np.asarray(x, dtype=reference.dtype), (), ())
+        else:
+            xp = namespace(reference)
+            if xp.isdtype(reference.dtype, "real floating"):
+                return node(xp.asarray(x, dtype=reference.dtype), (), ())
     return Tensor(like_array(x, reference) if like is not None else x)
 
 
@@ -54,7 +58,10 @@ def _cast(a, dtype):
 
 
 def _any_tensor(*xs) -> bool:
-    return any(isinstance(x, Tensor) for x in xs)
+    for x in xs:  # a plain loop: any() over a generator costs more than the arithmetic it guards
+        if isinstance(x, Tensor):
+            return True
+    return False
 
 
 def _reduce_numpy(ufunc, x: np.ndarray, axis, keepdims: bool):
