@@ -263,7 +263,7 @@ def linear(x, weight, bias=None):
 def _affine(x, w, b):
     """x @ w + b for arrays; a NumPy bias row of the same dtype is added in place (one array less)."""
     out = x @ w
-    if isinstance(out, np.ndarray) and b.ndim == 1 and b.dtype == out.dtype:
+    if isinstance(out, np.ndarray) and isinstance(b, np.ndarray) and b.ndim == 1 and b.dtype == out.dtype:
         out += b
         return out
     return out + b
