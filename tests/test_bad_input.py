@@ -56,7 +56,7 @@ def _cases(*rows):
 # nnlab.train: fit / predict / evaluate
 # ------------------------------------------------------------------------------------------------
 TRAIN = _cases(
-    ("fit-nan-X", lambda: _fit(X_NAN), ValueError, r"X contains NaN or inf \(first at index \(3, 1\)"),
+    ("fit-nan-X", lambda: _fit(X_NAN), ValueError, r"X contains NaN or inf: 1 NaN and 0 infinite value\(s\), first at index \(3, 1\)"),
     ("fit-inf-X", lambda: _fit(X_INF), ValueError, r"X contains NaN or inf"),
     ("fit-nan-y", lambda: _fit(y=np.where(np.arange(20) == 2, np.nan, Y)), ValueError, r"y contains NaN or inf"),
     ("fit-1d-X", lambda: _fit(X[:, 0]), ValueError, r"X must have shape \(n_samples, n_features\).*reshape\(-1, 1\)"),
@@ -225,7 +225,7 @@ def test_optim_rejects_bad_input(fn, exc, match):
 def _scaler_cases(name):
     S = getattr(data, name)
     return [
-        (f"{name}-nan", lambda: S().fit(X_NAN), ValueError, r"X contains 1 NaN and 0 infinite value\(s\)"),
+        (f"{name}-nan", lambda: S().fit(X_NAN), ValueError, r"X contains NaN or inf: 1 NaN and 0 infinite value\(s\)"),
         (f"{name}-1d", lambda: S().fit(X[:, 0]), ValueError, r"X must have 2 dimension\(s\).*reshape\(-1, 1\)"),
         (f"{name}-empty", lambda: S().fit(X[:0]), ValueError, rf"{name}\.fit needs at least one row"),
         (f"{name}-strings", lambda: S().fit(np.full((3, 2), "a")),

@@ -208,7 +208,7 @@ def test_scaler_errors(Scaler):
 def test_check_finite_and_check_X_y():
     data.check_finite(np.ones((3, 2)), "X")
     data.check_finite(np.array([1, 2]), "labels")
-    with pytest.raises(ValueError, match=r"X_train contains 1 NaN and 1 infinite.*\(1, 0\)"):
+    with pytest.raises(ValueError, match=r"X_train contains NaN or inf: 1 NaN and 1 infinite.*\(1, 0\)"):
         data.check_finite(np.array([[1.0, 2.0], [np.nan, np.inf]]), "X_train")
     X, y = data.check_X_y([[1.0, 2.0], [3.0, 4.0]], [0, 1])
     assert X.shape == (2, 2) and y.shape == (2,)

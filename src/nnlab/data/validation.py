@@ -17,13 +17,16 @@ def check_finite(X: Any, name: str = "X") -> None:
     a = np.asarray(X)
     if a.dtype.kind not in "fc":
         return
-    if np.isfinite(a).all():  # fast path: one pass, no index arrays
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(a.sum()):  # fast path: one pass, no mask; NaN and inf propagate into the sum
+            return
+    bad = ~np.isfinite(a)  # the sum may also have overflowed on large finite values: look closely
+    if not bad.any():
         return
-    bad = ~np.isfinite(a)
     first = tuple(int(i) for i in np.argwhere(bad)[0])
     n_nan, n_inf = int(np.isnan(a).sum()), int(np.isinf(a).sum())
     raise ValueError(
-        f"{name} contains {n_nan} NaN and {n_inf} infinite value(s) (first at index {first}); "
+        f"{name} contains NaN or inf: {n_nan} NaN and {n_inf} infinite value(s), first at index {first}; "
         f"remove or impute them (e.g. np.nan_to_num) before using {name}"
     )
 

@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
+from nnlab.data.validation import check_finite
 from nnlab.ops import node
 from nnlab.tensor import Tensor, no_grad
 from nnlab.train.callbacks import Callback, CallbackList, TrainingState
@@ -151,20 +152,6 @@ def _check_model(model: Any) -> None:
         raise TypeError(f"model must be an nnlab Module (e.g. nnlab.models.mlp(...)), got {type(model).__name__}")
 
 
-def _check_finite(name: str, a: np.ndarray) -> None:
-    if not np.issubdtype(a.dtype, np.floating):
-        return
-    with np.errstate(over="ignore", invalid="ignore"):
-        if np.isfinite(a.sum()):  # one fast pass: NaN and inf propagate into the sum
-            return
-    if not np.isfinite(a).all():  # the sum may also overflow on large finite values: look closely
-        bad = np.argwhere(~np.isfinite(a))[0]
-        raise ValueError(
-            f"{name} contains NaN or inf (first at index {tuple(int(i) for i in bad)}, "
-            f"{int((~np.isfinite(a)).sum())} entries); remove or impute them (e.g. np.nan_to_num) before using {name}"
-        )
-
-
 def _first_dense(model):
     """The first parametrised module if it is a Dense layer (its input size fixes the features)."""
     from nnlab.nn.layers import Dense
@@ -187,7 +174,7 @@ def _prepare_inputs(model, X, name: str = "X", allow_empty: bool = False) -> np.
                          f"use {name}.reshape(-1, 1) for a single feature")
     if not allow_empty and X.shape[0] == 0:
         raise ValueError(f"{name} has no samples (shape {X.shape}); pass at least one row")
-    _check_finite(name, X)
+    check_finite(X, name)
     dense = _first_dense(model)
     if dense is not None and X.ndim == 2 and X.shape[1] != dense.in_features:
         raise ValueError(
@@ -217,7 +204,7 @@ def _prepare_targets(y, n: int, kind: str, out_shape: tuple, dtype, name: str = 
         raise ValueError(f"{name} must have one entry per sample, got a scalar")
     if len(y) != n:
         raise ValueError(f"X has {n} samples but {name} has {len(y)} (shape {y.shape}); they must match")
-    _check_finite(name, y)
+    check_finite(y, name)
     if kind == "multiclass":
         n_classes = out_shape[1] if len(out_shape) > 1 else 1
         if y.ndim == 1:
@@ -247,7 +234,7 @@ def _prepare_sample_weight(w, n: int) -> np.ndarray | None:
     w = _as_array("sample_weight", w).astype(np.float64).reshape(-1)
     if len(w) != n:
         raise ValueError(f"sample_weight has {len(w)} entries but X has {n} samples")
-    _check_finite("sample_weight", w)
+    check_finite(w, "sample_weight")
     if (w < 0).any():
         raise ValueError("sample_weight must be non-negative")
     return w
