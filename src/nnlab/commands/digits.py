@@ -16,6 +16,7 @@ import time
 
 import numpy as np
 
+from nnlab._threads import blas_threads
 from nnlab.commands._common import add_output_dir, output_dir
 
 HELP = "train the lecture's digits network; prints the test accuracy and the confusion matrix"
@@ -110,19 +111,6 @@ def _scale(config: dict, X_train: np.ndarray, X_test: np.ndarray):
     return X_train, X_test
 
 
-def _blas_threads(n: int):
-    """A context limiting BLAS to ``n`` threads (no limit for 0 or without threadpoolctl)."""
-    import contextlib
-
-    if n <= 0:
-        return contextlib.nullcontext()
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return contextlib.nullcontext()
-    return threadpool_limits(n)
-
-
 def format_confusion(cm: np.ndarray) -> str:
     """The confusion matrix as a text table (rows: true digit, columns: predicted digit)."""
     width = max(3, len(str(cm.max())) + 1)
@@ -145,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
     model, loss, optimizer, penalty = build(config, X.shape[1], 10, args.seed)
     start = time.perf_counter()
     try:
-        with _blas_threads(args.threads):
+        with blas_threads(args.threads):
             history = fit(model, X_train, y_train, loss=loss, optimizer=optimizer, epochs=config["epochs"],
                           batch_size=config["batch_size"], validation_data=(X_test, y_test), penalty=penalty,
                           seed=args.seed, verbose=args.verbose)

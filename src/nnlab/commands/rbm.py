@@ -14,6 +14,7 @@ import json
 import sys
 import time
 
+from nnlab._threads import blas_threads
 from nnlab.commands._common import add_output_dir, output_dir
 
 HELP = "restricted Boltzmann machine on the digits: components, Gibbs samples, RBM features + logistic regression"
@@ -39,7 +40,6 @@ def run(args: argparse.Namespace) -> int:
     from sklearn.linear_model import LogisticRegression
     from sklearn.neural_network import BernoulliRBM
     from sklearn.pipeline import Pipeline
-    from threadpoolctl import threadpool_limits
 
     from nnlab.data import load_digits, train_test_split
     from nnlab.models.rbm import RBM, pseudo_likelihood
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     pipeline = Pipeline([("rbm", rbm), ("logistic", LogisticRegression(C=args.C, max_iter=2000))])
     start = time.perf_counter()
     # Small matrices: BLAS/OpenMP threads add only synchronisation (and spin-waiting on a busy machine).
-    with threadpool_limits(1):
+    with blas_threads(1):
         pipeline.fit(X_train, y_train)
         seconds = time.perf_counter() - start
         accuracy = float(pipeline.score(X_test, y_test))

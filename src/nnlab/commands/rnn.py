@@ -18,6 +18,7 @@ import json
 import sys
 import time
 
+from nnlab._threads import blas_threads
 from nnlab.commands._common import add_output_dir, output_dir
 
 HELP = "recurrent networks (Elman RNN, LSTM): noisy sine next-value prediction or digits read row by row"
@@ -81,7 +82,6 @@ def _data(task: str, settings: dict, seed: int):
 
 def run(args: argparse.Namespace) -> int:
     import numpy as np
-    from threadpoolctl import threadpool_limits
 
     from nnlab.io import save_model
     from nnlab.models.sequence import digits_row_classifier, persistence_forecast, sine_predictor
@@ -104,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
     metrics = () if args.task == "sine" else ("accuracy",)
     start = time.perf_counter()
     # Small matrices: BLAS threads add only synchronisation (and spin-waiting on a busy machine).
-    with threadpool_limits(1):
+    with blas_threads(1):
         history = fit(model, X_train, y_train, loss=loss, optimizer=optimizer, epochs=settings["epochs"],
                       batch_size=settings["batch_size"], validation_data=(X_test, y_test), metrics=metrics,
                       seed=args.seed)

@@ -49,6 +49,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from nnlab._threads import blas_threads
+
 __all__ = ["ACTIVATIONS", "INITIALIZERS", "CaseResult", "VanishingResult", "run_case", "vanishing_study",
            "load_data", "build_network", "activation_histograms"]
 
@@ -164,17 +166,6 @@ class CaseResult:
         return float(np.mean(row)) if row.size else math.nan
 
 
-def _one_blas_thread():
-    """BLAS limited to one thread (the fastest for matrices this small), if threadpoolctl is there."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - scikit-learn depends on it
-        import contextlib
-
-        return contextlib.nullcontext()
-    return threadpool_limits(1)
-
-
 def run_case(activation: str, init: str, data: tuple, *, depth: int = 10, width: int = 50, epochs: int = 20,
              batch_size: int = 32, lr: float = 0.05, momentum: float = 0.0, probe_size: int = 512, bins: int = 40,
              seed: int = 0) -> CaseResult:
@@ -182,7 +173,7 @@ def run_case(activation: str, init: str, data: tuple, *, depth: int = 10, width:
 
     ``data`` is ``(X_train, X_test, y_train, y_test)`` (see :func:`load_data`).
     """
-    with _one_blas_thread():
+    with blas_threads(1):
         return _run_case(activation, init, data, depth=depth, width=width, epochs=epochs, batch_size=batch_size,
                          lr=lr, momentum=momentum, probe_size=probe_size, bins=bins, seed=seed)
 
