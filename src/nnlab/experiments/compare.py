@@ -93,13 +93,11 @@ class CompareResult:
 # ----------------------------------------------------------------------------------------------
 def digits_data(test_size: float = 0.2, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Digits split 80/20 (stratified, ``seed``), standardised on the training rows, float32."""
-    from nnlab.data import StandardScaler, load_digits, train_test_split
+    from nnlab.experiments.grid import load_dataset
 
-    X, y = load_digits(dtype=np.float64)
-    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=test_size, seed=seed, stratify=True)
-    scaler = StandardScaler().fit(X_train)
-    return (scaler.transform(X_train).astype(np.float32), scaler.transform(X_test).astype(np.float32),
-            y_train.astype(np.int64), y_test.astype(np.int64))
+    X_train, X_test, y_train, y_test = load_dataset("digits", scale="standard", test_size=test_size, seed=seed,
+                                                    dtype=np.float32)
+    return X_train, X_test, y_train.astype(np.int64), y_test.astype(np.int64)
 
 
 # ----------------------------------------------------------------------------------------------
