@@ -57,10 +57,6 @@ class CompareResult:
     notes: list[str]
     settings: dict[str, Any]
 
-    def table_rows(self) -> list[dict[str, Any]]:
-        return [{"library": r.library, "network": r.network, "test_accuracy": r.test_accuracy,
-                 "wall_time_s": r.wall_time, "epochs": len(r.epoch_accuracy)} for r in self.rows]
-
     def to_csv(self, path: str | Path) -> Path:
         """library, network, test accuracy, wall time and the accuracy after each epoch."""
         path = Path(path)
