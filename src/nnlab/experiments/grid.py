@@ -15,7 +15,6 @@ accuracies, and the search goes on.
 """
 from __future__ import annotations
 
-import csv
 import math
 import time
 from dataclasses import asdict, dataclass, field
@@ -23,6 +22,8 @@ from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
+
+from nnlab.experiments._csv import write_rows
 
 __all__ = ["GridCell", "GridResult", "grid_search", "load_dataset", "DATASETS", "LECTURE_ETAS", "LECTURE_LAMBDAS"]
 
@@ -85,12 +86,7 @@ class GridResult:
         """Write every cell as a CSV row: eta, lam, train/test accuracy, status, epochs, seconds, message."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        rows = self.rows()
-        with path.open("w", newline="") as f:
-            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
-        return path
+        return write_rows(path, self.rows())
 
 
 # ----------------------------------------------------------------------------------------------

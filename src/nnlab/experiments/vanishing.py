@@ -38,7 +38,6 @@ same seed and sees the same batches.
 """
 from __future__ import annotations
 
-import csv
 import json
 import math
 import time
@@ -50,6 +49,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from nnlab._threads import blas_threads
+from nnlab.experiments._csv import write_rows
 
 __all__ = ["ACTIVATIONS", "INITIALIZERS", "CaseResult", "VanishingResult", "run_case", "vanishing_study",
            "load_data", "build_network", "activation_histograms"]
@@ -254,13 +254,8 @@ class VanishingResult:
         return rows
 
     def to_csv(self, path: str | Path) -> Path:
-        path = Path(path)
-        rows = self.rows()
-        with path.open("w", newline="") as f:
-            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
-        return path
+        """Write :meth:`rows` as CSV, one row per case."""
+        return write_rows(path, self.rows())
 
     def to_markdown(self) -> str:
         """A table of final test accuracies (rows: activations, columns: initialisations) and one of ratios."""
