@@ -1,4 +1,4 @@
-"""Figures of training runs: learning curves, confusion matrices, hyperparameter grids."""
+"""Figures of training runs: learning curves and confusion matrices (grid heatmaps: :mod:`nnlab.plots.grid`)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,7 +8,7 @@ import numpy as np
 
 from nnlab.plots import new_figure, save
 
-__all__ = ["plot_learning_curves", "plot_confusion_matrix", "plot_grid"]
+__all__ = ["plot_learning_curves", "plot_confusion_matrix"]
 
 
 def plot_learning_curves(history, path: str | Path | None = None, title: str | None = None):
@@ -69,24 +69,4 @@ def plot_confusion_matrix(cm: np.ndarray, path: str | Path | None = None, class_
             text = f"{shown[i, j]:.2f}" if normalize else f"{int(cm[i, j])}"
             ax.text(j, i, text, ha="center", va="center", fontsize=8,
                     color="white" if shown[i, j] > threshold else "black")
-    return save(fig, path) if path is not None else fig
-
-
-def plot_grid(values: np.ndarray, row_values: Sequence[float], column_values: Sequence[float],
-              path: str | Path | None = None, row_label: str = r"$\eta$", column_label: str = r"$\lambda$",
-              title: str = "Test accuracy"):
-    """A heat map of a hyperparameter grid (the lecture's eta x lambda accuracy tables)."""
-    values = np.asarray(values, dtype=float)
-    fig, ax = new_figure(figsize=(1.5 + 0.9 * len(column_values), 1.2 + 0.7 * len(row_values)))
-    image = ax.imshow(values, cmap="viridis", aspect="auto")
-    fig.colorbar(image, ax=ax)
-    ax.set_xticks(range(len(column_values)), [f"{v:g}" for v in column_values])
-    ax.set_yticks(range(len(row_values)), [f"{v:g}" for v in row_values])
-    ax.set_xlabel(column_label)
-    ax.set_ylabel(row_label)
-    ax.set_title(title)
-    for i in range(values.shape[0]):
-        for j in range(values.shape[1]):
-            ax.text(j, i, f"{values[i, j]:.3f}", ha="center", va="center", fontsize=8,
-                    color="white" if values[i, j] < np.nanmean(values) else "black")
     return save(fig, path) if path is not None else fig
