@@ -14,6 +14,12 @@ def new_figure(*args, **kwargs):
     return plt.subplots(*args, **kwargs)
 
 
+def hide_ticks(ax) -> None:
+    """Remove both axes' ticks (image panels)."""
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
 def save(fig, path: str | Path) -> Path:
     """Save ``fig`` as PNG at ``path`` and close it."""
     path = Path(path)

@@ -6,14 +6,9 @@ from typing import Sequence
 
 import numpy as np
 
-from nnlab.plots import new_figure, save
+from nnlab.plots import hide_ticks, new_figure, save
 
 __all__ = ["plot_filters", "plot_feature_maps"]
-
-
-def _hide_ticks(ax) -> None:
-    ax.set_xticks([])
-    ax.set_yticks([])
 
 
 def plot_filters(weight: np.ndarray, path: str | Path | None = None, title: str | None = None,
@@ -35,7 +30,7 @@ def plot_filters(weight: np.ndarray, path: str | Path | None = None, title: str 
         for o in range(n_out):
             ax = axes[c, o]
             ax.imshow(w[o, c], cmap="RdBu_r", vmin=-scale, vmax=scale, interpolation="nearest")
-            _hide_ticks(ax)
+            hide_ticks(ax)
             if c == 0:
                 ax.set_title(f"{o}", fontsize=8)
             if o == 0 and n_in > 1:
@@ -67,7 +62,7 @@ def plot_feature_maps(image: np.ndarray, maps: Sequence[tuple[str, np.ndarray]],
             ax = axes[row, c]
             ax.axis("on")
             ax.imshow(m[c], cmap="viridis", interpolation="nearest")
-            _hide_ticks(ax)
+            hide_ticks(ax)
             if c == 0:
                 ax.set_ylabel(name, fontsize=7)
     fig.suptitle(title or "feature maps of one image", fontsize=10)

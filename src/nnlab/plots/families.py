@@ -7,14 +7,9 @@ from typing import Sequence
 
 import numpy as np
 
-from nnlab.plots import new_figure, save
+from nnlab.plots import hide_ticks, new_figure, save
 
 __all__ = ["plot_sine_predictions", "plot_rbm_components", "plot_gibbs_chains", "plot_rbf_interpolation"]
-
-
-def _hide_ticks(ax) -> None:
-    ax.set_xticks([])
-    ax.set_yticks([])
 
 
 def plot_sine_predictions(windows: np.ndarray, targets: np.ndarray, predictions: np.ndarray,
@@ -51,7 +46,7 @@ def plot_rbm_components(components: np.ndarray, image_shape: tuple[int, int] = (
     rows = -(-k // cols)
     fig, axes = new_figure(rows, cols, figsize=(0.8 * cols + 0.3, 0.8 * rows + 0.5), squeeze=False)
     for j, ax in enumerate(axes.ravel()):
-        _hide_ticks(ax)
+        hide_ticks(ax)
         if j < k:
             w = components[j].reshape(image_shape)
             limit = np.abs(w).max() or 1.0
@@ -73,7 +68,7 @@ def plot_gibbs_chains(snapshots: Sequence[tuple[int, np.ndarray]], image_shape: 
     for i in range(n_chains):
         for j in range(n_steps):
             ax = axes[i, j]
-            _hide_ticks(ax)
+            hide_ticks(ax)
             ax.imshow(states[i, j].reshape(image_shape), cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
             if i == 0:
                 ax.set_title(f"step {steps[j]}", fontsize=7)

@@ -6,7 +6,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from nnlab.plots import new_figure, save
+from nnlab.plots import hide_ticks, new_figure, save
 
 __all__ = ["plot_decision_regions", "plot_image_grid"]
 
@@ -50,8 +50,7 @@ def plot_image_grid(images: np.ndarray, path: str | Path | None = None, title: s
     fig, axes = new_figure(rows, cols, figsize=(0.9 * cols + 0.3, 0.9 * rows + (0.5 if title else 0.2)),
                            squeeze=False)
     for k, ax in enumerate(axes.ravel()):
-        ax.set_xticks([])
-        ax.set_yticks([])
+        hide_ticks(ax)
         if k < n:
             ax.imshow(images[k], cmap=cmap, interpolation="nearest")
             if labels is not None:

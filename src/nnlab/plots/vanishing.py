@@ -13,7 +13,7 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 
-from nnlab.plots import new_figure, save
+from nnlab.plots import hide_ticks, new_figure, save
 
 __all__ = ["plot_gradient_norms", "plot_layer_statistic", "plot_activation_histograms", "plot_learning_curves",
            "save_vanishing_figures"]
@@ -110,8 +110,7 @@ def plot_activation_histograms(result, activation: str, path: str | Path) -> Pat
             if hist is None:
                 ax.text(0.5, 0.5, f"diverged in epoch {(case.diverged_epoch or 0) + 1}", ha="center", va="center",
                         transform=ax.transAxes, color="#aa0000")
-                ax.set_xticks([])
-                ax.set_yticks([])
+                hide_ticks(ax)
             else:
                 edges = np.asarray(hist["edges"])
                 centres = 0.5 * (edges[1:] + edges[:-1])
