@@ -53,9 +53,10 @@ OPERATIONS = {
 }
 
 
-def nnlab_op(name: str, arrays: list[np.ndarray]):
+def _op_closures(leaf, name: str, arrays: list[np.ndarray]):
+    """(forward, forward_backward) closures of operation ``name`` on leaves ``leaf(array)``."""
     arity, op = OPERATIONS[name]
-    xs = [Tensor(a, requires_grad=True) for a in arrays[:arity]]
+    xs = [leaf(a) for a in arrays[:arity]]
 
     def forward():
         return op(*xs)
@@ -66,21 +67,14 @@ def nnlab_op(name: str, arrays: list[np.ndarray]):
             x.grad = None
 
     return forward, forward_backward
+
+
+def nnlab_op(name: str, arrays: list[np.ndarray]):
+    return _op_closures(lambda a: Tensor(a, requires_grad=True), name, arrays)
 
 
 def torch_op(torch, name: str, arrays: list[np.ndarray]):
-    arity, op = OPERATIONS[name]
-    xs = [torch.tensor(a, requires_grad=True) for a in arrays[:arity]]
-
-    def forward():
-        return op(*xs)
-
-    def forward_backward():
-        op(*xs).sum().backward()
-        for x in xs:
-            x.grad = None
-
-    return forward, forward_backward
+    return _op_closures(lambda a: torch.tensor(a, requires_grad=True), name, arrays)
 
 
 # --------------------------------------------------------------------------------------------
