@@ -82,31 +82,43 @@ class Activation(Module):
 
 
 class Sigmoid(Activation):
+    """sigma(z) = 1 / (1 + e^{-z}) as a layer."""
+
     def __init__(self):
         super().__init__("sigmoid")
 
 
 class Tanh(Activation):
+    """tanh(z) as a layer."""
+
     def __init__(self):
         super().__init__("tanh")
 
 
 class ReLU(Activation):
+    """max(0, z) as a layer."""
+
     def __init__(self):
         super().__init__("relu")
 
 
 class Softplus(Activation):
+    """log(1 + e^z) as a layer."""
+
     def __init__(self):
         super().__init__("softplus")
 
 
 class Identity(Activation):
+    """f(z) = z as a layer."""
+
     def __init__(self):
         super().__init__("identity")
 
 
 class Step(Activation):
+    """The Heaviside step (the perceptron's activation) as a layer."""
+
     def __init__(self):
         super().__init__("step")
 
