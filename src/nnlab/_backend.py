@@ -63,17 +63,20 @@ def astype(array: Any, dtype: Any):
 
 
 def is_floating(array: Any) -> bool:
+    """Whether ``array`` holds real floating-point numbers."""
     if isinstance(array, np.ndarray):
         return np.issubdtype(array.dtype, np.floating)
     xp = namespace(array)
     return xp.isdtype(array.dtype, "real floating")
 
 
-def ones_like(array: Any):
+def ones_like(array: Any) -> Any:
+    """Ones of ``array``'s shape and dtype, in its library."""
     return namespace(array).ones_like(array)
 
 
-def zeros_like(array: Any):
+def zeros_like(array: Any) -> Any:
+    """Zeros of ``array``'s shape and dtype, in its library."""
     return namespace(array).zeros_like(array)
 
 

@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``nnlab`` parser with one sub-command per entry of :data:`COMMANDS` (imports every command)."""
     parser = argparse.ArgumentParser(prog="nnlab", description="Neural-network experiments from the lecture.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
@@ -61,6 +62,7 @@ def _run(run, args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``nnlab COMMAND ...`` (``argv`` without the program name; default ``sys.argv[1:]``); the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in COMMANDS and not any(a in ("-h", "--help") for a in argv[:1]):
         # Build only the parser of the command that runs.

@@ -192,6 +192,7 @@ def store(u: Tensor, x: Tensor, derivatives: Sequence) -> None:
 
 
 def clear() -> None:
+    """Forget every stored derivative."""
     _cache.entries = {}
 
 
