@@ -53,6 +53,9 @@ class SGD(Optimizer):
         self.nesterov = bool(nesterov)
 
     def update(self, param: Any, grad: Any, state: dict[str, Any]) -> None:
+        if not (self.momentum or self.weight_decay):  # plain SGD, the lecture's rule
+            param -= self._lr * grad
+            return
         if self.weight_decay:
             grad = grad + self.weight_decay * param
         if self.momentum:

@@ -529,12 +529,12 @@ def _train_epoch(model, X, y, weights, order, bs, step_loss, penalty: "_BoundPen
             restored = backup.restore()
             raise TrainingDivergedError(epoch, b, getattr(optimizer, "lr", None), check, restored,
                                         "step" if per_step else "epoch")
-        if per_step:
-            backup.save()
         optimizer.zero_grad()
         cost.backward()
         if direct:
             penalty.add_gradients()
+        if per_step:  # the weights that gave a finite loss, saved just before they change (still in cache)
+            backup.save()
         optimizer.step()
         total += value if summed else value * len(idx)
         if train_outputs is not None:
@@ -555,19 +555,41 @@ class _BoundPenalty:
     """
 
     def __init__(self, penalty, model):
-        from nnlab.nn.regularization import Penalty, weight_parameters
+        from nnlab.nn.regularization import L2, Penalty, weight_parameters
 
         self.penalty, self.model = penalty, model
         self.direct = isinstance(penalty, Penalty)
         self.weights = [w for _, w in weight_parameters(model)] if self.direct else []
+        # L2 on NumPy weights, the lecture's case: lam W is formed in a scratch array and added
+        # into the gradient backward() just handed out (its own array), with no temporaries
+        self.l2 = type(penalty) is L2 and all(type(w.data) is np.ndarray for w in self.weights)
+        self._scratch = [None] * len(self.weights)
 
     def value(self):
         """sum_W P(W) on the weight arrays (direct penalties)."""
+        if self.l2:  # (lam / 2) sum_W <W, W>: one BLAS dot product per weight
+            half_lam, total = 0.5 * self.penalty.lam, None
+            for w in self.weights:
+                v = half_lam * np.vdot(w.data, w.data)
+                total = v if total is None else total + v
+            return total
         return self.penalty.total(self.weights)
 
     def add_gradients(self) -> None:
         """W.grad += dP/dW for every weight (direct penalties), after ``backward()``."""
-        self.penalty.add_gradients(self.weights)
+        if not self.l2:
+            self.penalty.add_gradients(self.weights)
+            return
+        lam = self.penalty.lam
+        for i, w in enumerate(self.weights):
+            g, data = w.grad, w.data
+            if g is None or type(g) is not np.ndarray or g.dtype != data.dtype:
+                self.penalty.add_gradients([w])
+                continue
+            scratch = self._scratch[i]
+            if scratch is None or scratch.shape != data.shape or scratch.dtype != data.dtype:
+                scratch = self._scratch[i] = np.empty_like(data)
+            np.add(g, np.multiply(data, lam, out=scratch), out=g)  # = W.grad + W * lam, the same rounding
 
     def tensor(self):
         """penalty(model) as a Tensor to add to the loss (other callables)."""
