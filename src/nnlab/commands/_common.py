@@ -1,4 +1,4 @@
-"""Helpers shared by the sub-commands: the output directory and headline printing."""
+"""Helpers shared by the sub-commands: the ``--output-dir`` option and the output directory it names."""
 from __future__ import annotations
 
 import argparse
