@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Sequence
 
 import numpy as np
+from matplotlib.figure import Figure
 
 from nnlab.plots import new_figure, save
 
@@ -22,7 +23,8 @@ def _draw(ax, name: str, z: np.ndarray, f: np.ndarray, df: np.ndarray) -> None:
     ax.legend(fontsize=8)
 
 
-def plot_activation(name: str, z: np.ndarray, f: np.ndarray, df: np.ndarray, path: str | Path | None = None):
+def plot_activation(name: str, z: np.ndarray, f: np.ndarray, df: np.ndarray,
+                    path: str | Path | None = None) -> Path | Figure:
     """One activation and its derivative on the grid ``z``."""
     fig, ax = new_figure(figsize=(5, 3.6))
     _draw(ax, name, z, f, df)
@@ -30,7 +32,7 @@ def plot_activation(name: str, z: np.ndarray, f: np.ndarray, df: np.ndarray, pat
 
 
 def plot_activation_grid(curves: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarray]],
-                         path: str | Path | None = None, columns: int = 4):
+                         path: str | Path | None = None, columns: int = 4) -> Path | Figure:
     """All activations (name, z, f, f') side by side."""
     rows = -(-len(curves) // columns)
     fig, axes = new_figure(rows, columns, figsize=(3.6 * columns, 3.0 * rows), squeeze=False)

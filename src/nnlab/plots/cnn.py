@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Sequence
 
 import numpy as np
+from matplotlib.figure import Figure
 
 from nnlab.plots import hide_ticks, new_figure, save
 
@@ -12,7 +13,7 @@ __all__ = ["plot_filters", "plot_feature_maps"]
 
 
 def plot_filters(weight: np.ndarray, path: str | Path | None = None, title: str | None = None,
-                 max_filters: int = 32, max_channels: int = 6):
+                 max_filters: int = 32, max_channels: int = 6) -> Path | Figure:
     """The kernels of a convolution layer as images: one column per filter, one row per input channel.
 
     ``weight`` has shape (out_channels, in_channels, kh, kw) (``Conv2D.weight``). Each image uses a
@@ -40,7 +41,7 @@ def plot_filters(weight: np.ndarray, path: str | Path | None = None, title: str 
 
 
 def plot_feature_maps(image: np.ndarray, maps: Sequence[tuple[str, np.ndarray]], path: str | Path | None = None,
-                      title: str | None = None, max_channels: int = 16):
+                      title: str | None = None, max_channels: int = 16) -> Path | Figure:
     """One input image (top row) and, below, the channels of each layer's output for it.
 
     ``image`` has shape (C, H, W) or (H, W); ``maps`` is a list of (layer name, array of shape

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+from matplotlib.figure import Figure
 
 from nnlab.plots import new_figure, save
 
@@ -11,7 +14,8 @@ _COLORS = {"nnlab": "tab:blue", "sklearn": "tab:orange", "torch": "tab:red", "ke
 _STYLES = ("-", "--", ":", "-.")
 
 
-def plot_epoch_accuracy(result, path: str | Path | None = None, title: str = "Test accuracy per epoch"):
+def plot_epoch_accuracy(result, path: str | Path | None = None,
+                        title: str = "Test accuracy per epoch") -> Path | tuple[Figure, Any]:
     """Curves of test accuracy after each epoch: one colour per library, one line style per network.
 
     ``result`` is a :class:`nnlab.experiments.compare.CompareResult`. Saves a PNG at ``path``

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Sequence
 
 import numpy as np
+from matplotlib.figure import Figure
 
 from nnlab.plots import hide_ticks, new_figure, save
 
@@ -13,7 +14,8 @@ __all__ = ["plot_sine_predictions", "plot_rbm_components", "plot_gibbs_chains", 
 
 
 def plot_sine_predictions(windows: np.ndarray, targets: np.ndarray, predictions: np.ndarray,
-                          path: str | Path | None = None, n_examples: int = 6, title: str | None = None):
+                          path: str | Path | None = None, n_examples: int = 6,
+                          title: str | None = None) -> Path | Figure:
     """Input windows (n, T, 1) with the true next value, the network's and the persistence forecast."""
     windows, targets, predictions = (np.asarray(a, dtype=float) for a in (windows, targets, predictions))
     n = min(n_examples, len(windows))
@@ -38,7 +40,7 @@ def plot_sine_predictions(windows: np.ndarray, targets: np.ndarray, predictions:
 
 
 def plot_rbm_components(components: np.ndarray, image_shape: tuple[int, int] = (8, 8),
-                        path: str | Path | None = None, n_columns: int = 10, title: str | None = None):
+                        path: str | Path | None = None, n_columns: int = 10, title: str | None = None) -> Path | Figure:
     """The weight vector of each hidden unit as an image (components_ of shape (K, h * w))."""
     components = np.asarray(components, dtype=float)
     k = len(components)
@@ -59,7 +61,7 @@ def plot_rbm_components(components: np.ndarray, image_shape: tuple[int, int] = (
 
 
 def plot_gibbs_chains(snapshots: Sequence[tuple[int, np.ndarray]], image_shape: tuple[int, int] = (8, 8),
-                      path: str | Path | None = None, title: str | None = None):
+                      path: str | Path | None = None, title: str | None = None) -> Path | Figure:
     """Gibbs chains: one row per chain, one column per recorded step (step, states (n_chains, h * w))."""
     steps = [s for s, _ in snapshots]
     states = np.stack([np.asarray(v, dtype=float) for _, v in snapshots], axis=1)  # (chains, steps, pixels)
@@ -79,7 +81,7 @@ def plot_gibbs_chains(snapshots: Sequence[tuple[int, np.ndarray]], image_shape: 
 
 def plot_rbf_interpolation(x: np.ndarray, y: np.ndarray, exact: np.ndarray, network: np.ndarray,
                            centers: np.ndarray | None = None, train_points: np.ndarray | None = None,
-                           path: str | Path | None = None, title: str | None = None):
+                           path: str | Path | None = None, title: str | None = None) -> Path | Figure:
     """Exact surface, the RBF network's and the absolute error on a grid (x, y meshgrid arrays)."""
     error = np.abs(network - exact)
     fig, axes = new_figure(1, 3, figsize=(14, 4.2))

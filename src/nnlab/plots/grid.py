@@ -6,10 +6,11 @@ without a value (a diverged run) are drawn hatched grey and labelled, never as a
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import matplotlib
 import numpy as np
+from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from nnlab.plots import new_figure, save
@@ -23,7 +24,8 @@ def format_value(v: float) -> str:
 
 
 def heatmap(values: np.ndarray, etas: Sequence[float], lambdas: Sequence[float], title: str = "accuracy",
-            ax=None, missing_label: str = "diverged", vmin: float = 0.0, vmax: float = 1.0, cmap: str = "viridis"):
+            ax=None, missing_label: str = "diverged", vmin: float = 0.0, vmax: float = 1.0,
+            cmap: str = "viridis") -> tuple[Figure, Any]:
     """Draw ``values`` (len(etas), len(lambdas)) as an annotated heatmap on ``ax`` (a new figure if None).
 
     NaN entries are drawn hatched grey with ``missing_label``. Returns (fig, ax).

@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
+from matplotlib.figure import Figure
 
 from nnlab.plots import hide_ticks, new_figure, save
 
@@ -13,7 +14,7 @@ __all__ = ["plot_decision_regions", "plot_image_grid"]
 
 def plot_decision_regions(predictors: Sequence[Callable[[np.ndarray], np.ndarray]], X: np.ndarray,
                           y: np.ndarray | Sequence[np.ndarray], titles: Sequence[str],
-                          path: str | Path | None = None, resolution: int = 200):
+                          path: str | Path | None = None, resolution: int = 200) -> Path | Figure:
     """Side by side, the class (0 or 1) each predictor assigns over the plane, with the points on top.
 
     Each predictor maps an array (n, 2) to labels (n,); ``y`` holds the labels of the points X, one
@@ -41,7 +42,7 @@ def plot_decision_regions(predictors: Sequence[Callable[[np.ndarray], np.ndarray
 
 
 def plot_image_grid(images: np.ndarray, path: str | Path | None = None, title: str = "",
-                    n_columns: int = 10, cmap: str = "gray_r", labels: Sequence | None = None):
+                    n_columns: int = 10, cmap: str = "gray_r", labels: Sequence | None = None) -> Path | Figure:
     """Images (n, h, w) in a grid of ``n_columns`` columns, each on its own colour scale."""
     images = np.asarray(images, dtype=float)
     n = len(images)

@@ -5,13 +5,14 @@ from pathlib import Path
 from typing import Sequence
 
 import numpy as np
+from matplotlib.figure import Figure
 
 from nnlab.plots import new_figure, save
 
 __all__ = ["plot_learning_curves", "plot_confusion_matrix"]
 
 
-def plot_learning_curves(history, path: str | Path | None = None, title: str | None = None):
+def plot_learning_curves(history, path: str | Path | None = None, title: str | None = None) -> Path | Figure:
     """Loss (left, log scale) and metrics (right) per epoch, training solid and validation dashed.
 
     ``history`` is a :class:`nnlab.train.History` (or its ``.history`` dict). Returns the figure,
@@ -49,7 +50,7 @@ def plot_learning_curves(history, path: str | Path | None = None, title: str | N
 
 
 def plot_confusion_matrix(cm: np.ndarray, path: str | Path | None = None, class_names: Sequence | None = None,
-                          title: str = "Confusion matrix", normalize: bool = False):
+                          title: str = "Confusion matrix", normalize: bool = False) -> Path | Figure:
     """A heat map of C[i, j] = samples of true class i predicted as j, with the counts written in."""
     cm = np.asarray(cm)
     shown = cm / np.maximum(cm.sum(axis=1, keepdims=True), 1) if normalize else cm
