@@ -7,7 +7,7 @@ import nnlab
 from nnlab import Tensor
 from nnlab.de import IVP, D, DirichletBVP, Grid, LatinHypercube, Solver, diff, laplacian, solve
 from nnlab.de.lecture import lecture_errors, lecture_solver
-from nnlab.de.optimizers import _Adam, make_optimizer
+from nnlab.de.optimizers import make_optimizer
 
 
 def test_diff_matches_analytic_derivatives():
@@ -140,9 +140,9 @@ def test_lecture_setup_replays_the_lecture_exactly():
     assert sol.history["loss"][-1] < sol.history["loss"][0]
 
 
-def test_fallback_adam_and_registry():
+def test_adam_by_name_and_registry():
     p = Tensor(np.array([3.0, -2.0]), requires_grad=True)
-    opt = _Adam([p], lr=0.1)
+    opt = make_optimizer("adam", [p], lr=0.1)
     for _ in range(300):
         p.grad = 2 * p.data
         opt.step()

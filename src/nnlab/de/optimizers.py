@@ -1,72 +1,27 @@
 """Optimisers for the equation solver: first-order ones by name, and full-batch L-BFGS via SciPy.
 
-First-order optimisers come from :mod:`nnlab.optim` when it is there; two small stand-ins
-(plain gradient descent and Adam) keep the solver working without it.
+First-order optimisers come from :mod:`nnlab.optim`.
 """
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
 
 from nnlab.tensor import Tensor
 
+if TYPE_CHECKING:
+    from nnlab.optim import Optimizer
+
 __all__ = ["make_optimizer", "lbfgs", "flatten", "unflatten"]
 
 
-class _GradientDescent:
-    """theta <- theta - lr * grad (the lecture's plain gradient descent)."""
+def make_optimizer(name: str, params: Sequence[Tensor], lr: float, **kwargs: Any) -> Optimizer:
+    """A first-order optimiser from :func:`nnlab.optim.get_optimizer` by name ('adam', 'sgd', ...);
+    'gd' (the lecture's plain gradient descent) is 'sgd' without momentum."""
+    from nnlab.optim import get_optimizer
 
-    def __init__(self, params: Sequence[Tensor], lr: float = 1e-3):
-        self.params, self.lr = list(params), float(lr)
-
-    def zero_grad(self) -> None:
-        for p in self.params:
-            p.grad = None
-
-    def step(self) -> None:
-        for p in self.params:
-            if p.grad is not None:
-                p.data -= self.lr * p.grad
-
-
-class _Adam(_GradientDescent):
-    """Adam (Kingma & Ba 2015): m, v moving averages of g and g^2, bias-corrected step lr m^ / (sqrt(v^) + eps)."""
-
-    def __init__(self, params: Sequence[Tensor], lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8):
-        super().__init__(params, lr)
-        self.betas, self.eps, self.t = betas, eps, 0
-        self.m = [np.zeros_like(p.data) for p in self.params]
-        self.v = [np.zeros_like(p.data) for p in self.params]
-
-    def step(self) -> None:
-        self.t += 1
-        b1, b2 = self.betas
-        c1, c2 = 1.0 - b1 ** self.t, 1.0 - b2 ** self.t
-        for p, m, v in zip(self.params, self.m, self.v):
-            if p.grad is None:
-                continue
-            m *= b1
-            m += (1.0 - b1) * p.grad
-            v *= b2
-            v += (1.0 - b2) * p.grad * p.grad
-            p.data -= self.lr * (m / c1) / (np.sqrt(v / c2) + self.eps)
-
-
-_FALLBACK = {"sgd": _GradientDescent, "gd": _GradientDescent, "adam": _Adam}
-
-
-def make_optimizer(name: str, params: Sequence[Tensor], lr: float, **kwargs):
-    """A first-order optimiser by name ('adam', 'sgd', ... from nnlab.optim when available)."""
-    try:
-        from nnlab.optim import get_optimizer
-    except ImportError:
-        get_optimizer = None
-    if get_optimizer is not None:
-        return get_optimizer("sgd" if name == "gd" else name, params, lr=lr, **kwargs)
-    if name not in _FALLBACK:
-        raise ValueError(f"unknown optimizer {name!r}; choose one of {sorted(_FALLBACK)} (install nnlab.optim for more)")
-    return _FALLBACK[name](params, lr=lr, **kwargs)
+    return get_optimizer("sgd" if name == "gd" else name, params, lr=lr, **kwargs)
 
 
 def flatten(params: Sequence[Tensor]) -> np.ndarray:
