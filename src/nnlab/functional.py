@@ -209,14 +209,16 @@ def _cross_entropy_labels(logits, labels: np.ndarray, reduction: str):
         _check_labels(labels, z.shape[1])  # names the range of the labels
         raise
     scale = 1.0 / (n if reduction == "mean" else 1)
-    value = (np.add.reduce(np.log(total)) - np.add.reduce(shifted.reshape(-1)[picks])) * scale
+    value = np.add.reduce(np.log(total)) - np.add.reduce(shifted.reshape(-1)[picks])
+    if scale != 1.0:  # a product by 1.0 changes nothing and costs a NumPy call (the summed loss)
+        value = value * scale
     if not isinstance(logits, Tensor):
         return value
 
     def dz(g, out, z):
         if isinstance(z, Tensor):  # building the graph: the differentiable form
             return g * scale * (ops.softmax(z, axis=1) - one_hot(labels, z.shape[1], dtype=z.dtype))
-        g_scaled = g * scale
+        g_scaled = g * scale if scale != 1.0 else g
         d = e * (g_scaled / total)  # g scale softmax(z), a fresh array: the target is subtracted in place
         d.reshape(-1)[picks] -= g_scaled
         return d.T
