@@ -20,15 +20,6 @@ needs_mnist = pytest.mark.skipif(not (MNIST / "train-images-idx3-ubyte.gz").exis
                                  not (MNIST / "train-images-idx3-ubyte").exists(),
                                  reason=f"MNIST IDX files not found in {MNIST}")
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_blas_thread():
-    """These products are small: on the shared 2-core machine, BLAS threads only add contention
-    (OpenBLAS with 2 threads under load was measured 100x slower on 100x50 @ 50x160)."""
-    threadpoolctl = pytest.importorskip("threadpoolctl")
-    with threadpoolctl.threadpool_limits(limits=1, user_api="blas"):
-        yield
-
-
 def accuracy(model, X, y) -> float:
     return float(np.mean(predict(model, X, batch_size=1000).argmax(axis=1) == y))
 

@@ -10,15 +10,6 @@ from nnlab.conv import (avg_pool2d, conv2d, conv2d_input_grad, conv2d_weight_gra
                         nchw_to_nhwc, nhwc_to_nchw, resolve_padding)
 from nnlab.nn import AvgPool2D, Conv2D, MaxPool2D, NHWCToNCHW, Reshape
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_blas_thread():
-    """These products are small: on the shared 2-core machine, BLAS threads only add contention
-    (OpenBLAS with 2 threads under load was measured 100x slower on 100x50 @ 50x160)."""
-    threadpoolctl = pytest.importorskip("threadpoolctl")
-    with threadpoolctl.threadpool_limits(limits=1, user_api="blas"):
-        yield
-
-
 CONV_CASES = [  # (input shape, weight shape, stride, padding)
     ((2, 2, 5, 5), (3, 2, 3, 3), 1, "same"),
     ((1, 2, 6, 5), (2, 2, 3, 3), 2, "same"),

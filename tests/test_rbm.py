@@ -11,16 +11,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import BernoulliRBM
 from sklearn.pipeline import Pipeline
-from threadpoolctl import threadpool_limits
 
 from nnlab.models.rbm import RBM, pseudo_likelihood
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _one_blas_thread():
-    """Small matrices: BLAS/OpenMP threads only spin-wait on a shared, loaded machine."""
-    with threadpool_limits(1):
-        yield
 
 
 def _all_binary(n):

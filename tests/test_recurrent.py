@@ -131,15 +131,6 @@ def test_bad_input_errors():
 # --------------------------------------------------------------------------------------------
 # The sequence models (nnlab.models.sequence) learn.
 # --------------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def _one_blas_thread():
-    """Small matrices: BLAS threads only spin-wait on a shared, loaded machine."""
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(1):
-        yield
-
-
 def _adam(model, lr):
     from nnlab.optim import Adam
 
@@ -156,7 +147,7 @@ def test_sine_data_and_persistence_baseline():
     np.testing.assert_array_equal(persistence_forecast(X), X[:, -1, :])
 
 
-def test_lstm_beats_persistence_tenfold_on_noisy_sine(_one_blas_thread):
+def test_lstm_beats_persistence_tenfold_on_noisy_sine():
     from nnlab.models.sequence import make_sine_sequences, persistence_forecast, sine_predictor
     from nnlab.train import fit, predict
 
@@ -169,7 +160,7 @@ def test_lstm_beats_persistence_tenfold_on_noisy_sine(_one_blas_thread):
     assert mse * 10 < baseline, (mse, baseline)
 
 
-def test_rnn_reads_digits_row_by_row(_one_blas_thread):
+def test_rnn_reads_digits_row_by_row():
     from nnlab.data import load_digits, train_test_split
     from nnlab.models.sequence import digits_as_sequences, digits_row_classifier
     from nnlab.train import fit, predict
@@ -183,7 +174,7 @@ def test_rnn_reads_digits_row_by_row(_one_blas_thread):
 
 
 @pytest.mark.slow
-def test_lstm_reads_digits_row_by_row(_one_blas_thread):
+def test_lstm_reads_digits_row_by_row():
     from nnlab.data import load_digits, train_test_split
     from nnlab.models.sequence import digits_as_sequences, digits_row_classifier
     from nnlab.train import fit, predict
