@@ -20,6 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from nnlab.experiments.grid import LECTURE_ETAS, LECTURE_LAMBDAS, grid_search, load_dataset  # noqa: E402
+from nnlab.experiments.lecture_reference import lecture_sgd, lecture_weights  # noqa: E402
+from nnlab.models import lecture_mlp  # noqa: E402
 from nnlab.plots.grid import format_value  # noqa: E402
 
 TARGET_SECONDS = 600.0
@@ -29,27 +31,13 @@ def lecture_cell_seconds(data, eta: float, lam: float, epochs: int, batch_size: 
     """Time the lecture's NumPy NeuralNetwork (64-50-10 sigmoid, summed gradient) on one cell."""
     X, _, y, _ = data
     rng = np.random.default_rng(seed)
-    Wh, bh = rng.standard_normal((64, 50)), np.zeros(50) + 0.01
-    Wo, bo = rng.standard_normal((50, 10)), np.zeros(10) + 0.01
+    weights = lecture_weights(lecture_mlp(rng=rng))
     Y = np.eye(10)[y]
     n = len(X)
+    batches = (rng.choice(n, size=batch_size, replace=False) for _ in range(epochs * (n // batch_size)))
     start = time.perf_counter()
     with np.errstate(all="ignore"):
-        for _ in range(epochs):
-            for _ in range(n // batch_size):
-                idx = rng.choice(n, size=batch_size, replace=False)
-                Xb, Yb = X[idx], Y[idx]
-                a_h = 1.0 / (1.0 + np.exp(-(Xb @ Wh + bh)))
-                z = a_h @ Wo + bo
-                e = np.exp(z - z.max(axis=1, keepdims=True))
-                err_o = e / e.sum(axis=1, keepdims=True) - Yb
-                err_h = err_o @ Wo.T * a_h * (1 - a_h)
-                dWo, dbo = a_h.T @ err_o + lam * Wo, err_o.sum(axis=0)
-                dWh, dbh = Xb.T @ err_h + lam * Wh, err_h.sum(axis=0)
-                Wo -= eta * dWo
-                bo -= eta * dbo
-                Wh -= eta * dWh
-                bh -= eta * dbh
+        lecture_sgd(weights, X, Y, eta, lam, batches)
     return time.perf_counter() - start
 
 

@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from nnlab.data import load_digits, train_test_split  # noqa: E402
+from nnlab.experiments.lecture_reference import lecture_forward, lecture_sgd, lecture_weights  # noqa: E402
 from nnlab.models import lecture_mlp, mlp  # noqa: E402
 from nnlab.nn.losses import CrossEntropyLoss  # noqa: E402
 from nnlab.nn.regularization import L2  # noqa: E402
@@ -70,31 +71,14 @@ def nnlab_digits(data, epochs, seed=0):
 def lecture_numpy_digits(data, epochs, seed=0):
     """The lecture's NeuralNetwork class, as written there (feed_forward + backpropagation per batch)."""
     X_train, X_test, y_train, y_test = data
-    model = lecture_mlp(rng=seed)
-    hw, hb = model.layers[0].weight.data.copy(), model.layers[0].bias.data.copy()
-    ow, ob = model.layers[1].weight.data.copy(), model.layers[1].bias.data.copy()
+    weights = lecture_weights(lecture_mlp(rng=seed))
     Y = np.eye(10)[y_train]
     start = time.perf_counter()
     for epoch in range(epochs):
         order = epoch_generator(seed, epoch).permutation(len(X_train))
-        for b in range(0, len(X_train), BATCH):
-            idx = order[b:b + BATCH]
-            X, T = X_train[idx], Y[idx]
-            a_h = 1 / (1 + np.exp(-(X @ hw + hb)))
-            e = np.exp(a_h @ ow + ob)
-            p = e / e.sum(axis=1, keepdims=True)
-            err_o = p - T
-            err_h = (err_o @ ow.T) * a_h * (1 - a_h)
-            dow, dob = a_h.T @ err_o + LMBD * ow, err_o.sum(axis=0)
-            dhw, dhb = X.T @ err_h + LMBD * hw, err_h.sum(axis=0)
-            ow -= ETA * dow
-            ob -= ETA * dob
-            hw -= ETA * dhw
-            hb -= ETA * dhb
+        lecture_sgd(weights, X_train, Y, ETA, LMBD, (order[b:b + BATCH] for b in range(0, len(X_train), BATCH)))
     seconds = time.perf_counter() - start
-    with np.errstate(over="ignore"):
-        z = (1 / (1 + np.exp(-(X_test @ hw + hb)))) @ ow + ob
-    return seconds, accuracy(y_test, z)
+    return seconds, accuracy(y_test, lecture_forward(weights, X_test)[1])
 
 
 def sklearn_digits(data, epochs, seed=0):

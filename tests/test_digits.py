@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from nnlab.data import load_digits, train_test_split
+from nnlab.experiments.lecture_reference import lecture_sgd, lecture_weights
 from nnlab.models import lecture_mlp
 from nnlab.nn.losses import CrossEntropyLoss
 from nnlab.nn.regularization import L2
@@ -28,34 +29,12 @@ def digits():
 
 
 def lecture_train(model, X, y, eta, lmbd, epochs, batch_size, seed):
-    """The lecture's NeuralNetwork.feed_forward/backpropagation, verbatim in NumPy, on the batches fit draws."""
-    hidden_weights, hidden_bias = model.layers[0].weight.data.copy(), model.layers[0].bias.data.copy()
-    output_weights, output_bias = model.layers[1].weight.data.copy(), model.layers[1].bias.data.copy()
-    Y = np.eye(10)[y]
-    for epoch in range(epochs):
-        order = epoch_generator(seed, epoch).permutation(len(X))
-        for start in range(0, len(X), batch_size):
-            idx = order[start:start + batch_size]
-            X_data, Y_data = X[idx], Y[idx]
-            # feed_forward
-            a_h = 1 / (1 + np.exp(-(X_data @ hidden_weights + hidden_bias)))
-            exp_term = np.exp(a_h @ output_weights + output_bias)
-            probabilities = exp_term / np.sum(exp_term, axis=1, keepdims=True)
-            # backpropagation
-            error_output = probabilities - Y_data
-            error_hidden = np.matmul(error_output, output_weights.T) * a_h * (1 - a_h)
-            output_weights_gradient = np.matmul(a_h.T, error_output)
-            output_bias_gradient = np.sum(error_output, axis=0)
-            hidden_weights_gradient = np.matmul(X_data.T, error_hidden)
-            hidden_bias_gradient = np.sum(error_hidden, axis=0)
-            if lmbd > 0.0:
-                output_weights_gradient += lmbd * output_weights
-                hidden_weights_gradient += lmbd * hidden_weights
-            output_weights -= eta * output_weights_gradient
-            output_bias -= eta * output_bias_gradient
-            hidden_weights -= eta * hidden_weights_gradient
-            hidden_bias -= eta * hidden_bias_gradient
-    return hidden_weights, hidden_bias, output_weights, output_bias
+    """The lecture's NeuralNetwork.feed_forward/backpropagation in NumPy, on the batches fit draws."""
+    batches = (order[start:start + batch_size]
+               for epoch in range(epochs)
+               for order in [epoch_generator(seed, epoch).permutation(len(X))]
+               for start in range(0, len(X), batch_size))
+    return lecture_sgd(lecture_weights(model), X, np.eye(10)[y], eta, lmbd, batches)
 
 
 def test_lecture_network_is_the_lecture_code(digits):

@@ -7,6 +7,7 @@ import pytest
 
 from nnlab.cli import main
 from nnlab.experiments.grid import GridResult, grid_search, load_dataset, run_cell
+from nnlab.experiments.lecture_reference import lecture_forward, lecture_sgd, lecture_weights
 from nnlab.models import lecture_mlp
 from nnlab.plots.grid import format_value, heatmap, save_grid_heatmaps
 
@@ -20,24 +21,12 @@ def _lecture_numpy(data, eta, lam, epochs, seed):
     """The lecture's NumPy network (summed gradient, dW += lmbd W), full batch, same initial weights."""
     X, X_test, y, y_test = data
     model = lecture_mlp(64, (50,), 10, rng=np.random.default_rng(seed))
-    (Wh, bh), (Wo, bo) = [(m.weight.data.copy(), m.bias.data.copy()) for m in model.layers]
-    T = np.eye(10)[y]
-    sigmoid = lambda z: 1.0 / (1.0 + np.exp(-z))  # noqa: E731
+    weights = lecture_sgd(lecture_weights(model), X, np.eye(10)[y], eta, lam, [slice(None)] * epochs)
 
-    def forward(A):
-        a_h = sigmoid(A @ Wh + bh)
-        z = a_h @ Wo + bo
-        e = np.exp(z - z.max(axis=1, keepdims=True))
-        return a_h, e / e.sum(axis=1, keepdims=True)
+    def accuracy(A, labels):
+        return np.mean(np.argmax(lecture_forward(weights, A)[1], axis=1) == labels)
 
-    for _ in range(epochs):
-        a_h, p = forward(X)
-        err_o = p - T
-        err_h = err_o @ Wo.T * a_h * (1 - a_h)
-        dWo, dbo = a_h.T @ err_o + lam * Wo, err_o.sum(axis=0)
-        dWh, dbh = X.T @ err_h + lam * Wh, err_h.sum(axis=0)
-        Wo, bo, Wh, bh = Wo - eta * dWo, bo - eta * dbo, Wh - eta * dWh, bh - eta * dbh
-    return (np.mean(np.argmax(forward(X)[1], axis=1) == y), np.mean(np.argmax(forward(X_test)[1], axis=1) == y_test))
+    return accuracy(X, y), accuracy(X_test, y_test)
 
 
 @pytest.mark.parametrize("eta, lam", [(1e-3, 0.0), (1e-3, 3.0)])
