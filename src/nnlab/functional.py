@@ -164,6 +164,10 @@ def cross_entropy(logits, target, reduction: str = "mean"):
     ``target`` holds integer labels (n,) or one-hot / probability rows (n, C).
     d/dz = softmax(z) - t (divided by n for the mean): the lecture's output error delta^L.
     """
+    z = logits.data if isinstance(logits, Tensor) else logits
+    if (reduction == "sum" or reduction == "mean") and type(z) is np.ndarray and type(target) is np.ndarray \
+            and z.ndim == 2 and target.ndim == 1 and target.dtype.kind in "iu" and target.shape[0] == z.shape[0]:
+        return _cross_entropy_labels(logits, target, reduction)  # the training step's case, checked inline
     _check_reduction(reduction)
     if _raw(logits).ndim != 2:
         raise ValueError(f"cross_entropy expects logits of shape (n, classes), got {tuple(_raw(logits).shape)}")
@@ -196,7 +200,7 @@ def _cross_entropy_labels(logits, labels: np.ndarray, reduction: str):
     With m_i = max_c z_ic, the value is sum_i [log sum_c e^(z_ic - m_i) - (z_i,label_i - m_i)]
     (times 1/n for the mean); d/dz = softmax(z) - one_hot(labels), from the forward's exponentials.
     """
-    z = _raw(logits)
+    z = logits.data if isinstance(logits, Tensor) else logits
     n = z.shape[0]
     # Classes along axis 0 (one transposed copy): NumPy reduces a short last axis row by row, slowly.
     shifted = z.T.copy()
@@ -209,7 +213,7 @@ def _cross_entropy_labels(logits, labels: np.ndarray, reduction: str):
         _check_labels(labels, z.shape[1])  # names the range of the labels
         raise
     scale = 1.0 / (n if reduction == "mean" else 1)
-    value = np.add.reduce(np.log(total)) - np.add.reduce(shifted.reshape(-1)[picks])
+    value = np.add.reduce(np.log(total)) - np.add.reduce(shifted.take(picks))
     if scale != 1.0:  # a product by 1.0 changes nothing and costs a NumPy call (the summed loss)
         value = value * scale
     if not isinstance(logits, Tensor):

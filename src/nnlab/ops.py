@@ -242,6 +242,16 @@ def linear(x, weight, bias=None):
 
     d/dx = g W^T,  d/dW = x^T g,  d/db = sum_n g  (the lecture's backpropagation equations).
     """
+    if type(x) is Tensor and type(weight) is Tensor and type(bias) is Tensor:  # a Dense layer: nothing to lift
+        x_data, w_data = x.data, weight.data
+        b_data = bias.data
+        if x_data.ndim == 2 and w_data.ndim == 2 and x_data.shape[1] == w_data.shape[0]:
+            out = x_data @ w_data
+            if type(out) is np.ndarray and type(b_data) is np.ndarray and b_data.ndim == 1 and b_data.dtype == out.dtype:
+                out += b_data  # _affine, inlined: this is every Dense layer's forward
+            else:
+                out = out + b_data
+            return node(out, (x, weight, bias), _LINEAR_VJPS)
     x_data, w_data = _raw(x), _raw(weight)
     if x_data.ndim != 2 or w_data.ndim != 2:
         out = matmul(x, weight)
@@ -251,8 +261,6 @@ def linear(x, weight, bias=None):
             f"linear shape mismatch: input {_shape(x)} @ weight {_shape(weight)}; the input has "
             f"{x_data.shape[1]} features but the weight expects {w_data.shape[0]}"
         )
-    if type(x) is Tensor and type(weight) is Tensor and type(bias) is Tensor:  # a Dense layer: nothing to lift
-        return node(_affine(x_data, w_data, bias.data), (x, weight, bias), _LINEAR_VJPS)
     if not (isinstance(x, Tensor) or isinstance(weight, Tensor) or isinstance(bias, Tensor)):
         return x @ weight if bias is None else _affine(x, weight, bias)
     x, weight = _lift(x, weight), _lift(weight, x)
@@ -330,16 +338,25 @@ def tanh(x):
     return node(namespace(x.data).tanh(x.data), (x,), (lambda g, out, x: g * (1.0 - out * out),))
 
 
+#: e^t is finite for t below these (log of the largest float, rounded down)
+_EXP_SAFE = {np.dtype(np.float64): 709.0, np.dtype(np.float32): 88.0, np.dtype(np.float16): 11.0}
+
+
 def _sigmoid_raw(x):
     if isinstance(x, np.ndarray):
         if x.size <= 1024:  # SciPy's expit: one overflow-free ufunc, least overhead on small arrays
             return _expit(x)
-        # NumPy's vectorised exp is 2-3x faster than expit on large arrays; e^-x may overflow to inf,
-        # and 1 / (1 + inf) is exactly 0, so the overflow warning is silenced.
-        with np.errstate(over="ignore"):
-            e = np.exp(-x)
-            e += 1.0
-            return np.reciprocal(e, out=e)
+        # NumPy's vectorised exp is 2-3x faster than expit on large arrays. e^-x may overflow to inf,
+        # and 1 / (1 + inf) is exactly 0, so the overflow warning is silenced, but only when some
+        # -x is that large: entering np.errstate costs more than finding the largest -x.
+        e = np.negative(x)
+        if np.maximum.reduce(e, axis=None) < _EXP_SAFE.get(e.dtype, -math.inf):
+            np.exp(e, out=e)
+        else:
+            with np.errstate(over="ignore"):
+                np.exp(e, out=e)
+        e += 1.0
+        return np.reciprocal(e, out=e)
     xp = namespace(x)
     e = xp.exp(-xp.abs(x))  # never overflows: sigmoid(-1000) is exactly 0 without a warning
     return xp.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))

@@ -15,7 +15,10 @@ it, the VJPs run on plain arrays and build nothing, which keeps first-order trai
 from __future__ import annotations
 
 import contextlib
+import itertools
+import operator
 import threading
+from heapq import heappop, heappush
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -33,6 +36,12 @@ class _GradMode(threading.local):
 
 _mode = _GradMode()
 _new = object.__new__
+#: creation numbers of graph nodes: a node is always numbered after its parents, so walking the
+#: nodes from the highest number down visits every node after all of its consumers
+_creation_counter = itertools.count(1)
+_data_of = operator.attrgetter("data")
+#: types of a NumPy scalar loss value (what NumPy reductions return)
+_NUMPY_SCALARS = (np.float64, np.float32, np.float16)
 
 
 def is_grad_enabled() -> bool:
@@ -79,7 +88,7 @@ class Tensor:
     treat it as read-only. Use :func:`nnlab.grad` for gradients as Tensors and for higher orders.
     """
 
-    __slots__ = ("data", "requires_grad", "grad", "_parents", "_vjps", "name", "__weakref__")
+    __slots__ = ("data", "requires_grad", "grad", "_parents", "_vjps", "_number", "name", "__weakref__")
     __array_ufunc__ = None  # make NumPy defer `ndarray * Tensor` to Tensor.__rmul__
     __hash__ = object.__hash__  # graph bookkeeping keys dicts and sets on the node's identity
 
@@ -97,6 +106,7 @@ class Tensor:
         self.grad = None
         self._parents: tuple[Tensor, ...] = ()
         self._vjps: tuple[VJP, ...] = ()
+        self._number = 0
         self.name = None
 
     @classmethod
@@ -107,9 +117,9 @@ class Tensor:
         if _mode.enabled:
             for p in parents:
                 if p.requires_grad:
-                    t.requires_grad, t._parents, t._vjps = True, parents, vjps
+                    t.requires_grad, t._parents, t._vjps, t._number = True, parents, vjps, next(_creation_counter)
                     return t
-        t.requires_grad, t._parents, t._vjps = False, (), ()
+        t.requires_grad, t._parents, t._vjps, t._number = False, (), (), 0
         return t
 
     # -- array-like properties -------------------------------------------------------------
@@ -177,15 +187,13 @@ class Tensor:
                 "backward() on a tensor that does not require grad: no input of the computation "
                 "was created with requires_grad=True (or it ran inside no_grad())"
             )
-        seed = _seed_gradient(self, grad_output)
-        leaves = _backpropagate([self], [seed], targets=None, create_graph=False)
-        handed_out: set[int] = set()
-        for leaf, g in leaves.items():
-            if leaf.grad is not None:
-                g = leaf.grad + g
-            g = _as_leaf_gradient(g, leaf.data, handed_out)
-            handed_out.add(id(g))
-            leaf.grad = g
+        data = self.data
+        if grad_output is None and type(data) in _NUMPY_SCALARS:  # a NumPy scalar loss (the usual case)
+            seed = _unit_seed(data.dtype)
+        else:
+            seed = _seed_gradient(self, grad_output)
+            seed = seed.data if isinstance(seed, Tensor) else seed
+        _backpropagate_into_leaves(self, seed)
 
 
 # Arithmetic and array methods are attached in nnlab.ops, next to the operations they call.
@@ -315,6 +323,64 @@ def _backpropagate(outputs, seeds, targets, create_graph) -> dict:
     finally:
         _mode.enabled = previous_mode
     return result
+
+
+def _unit_seed(dtype) -> np.ndarray:
+    """dL/dL = 1 as a read-only 0-d array of ``dtype``, shared between calls (VJPs never write into g)."""
+    seed = _UNIT_SEEDS.get(dtype)
+    if seed is None:
+        seed = _UNIT_SEEDS[dtype] = np.ones((), dtype=dtype)
+        seed.flags.writeable = False
+    return seed
+
+
+_UNIT_SEEDS: dict = {}
+
+
+def _backpropagate_into_leaves(output: Tensor, seed) -> None:
+    """First-order :func:`_backpropagate` from one output, adding dL/dleaf to every ``leaf.grad``.
+
+    Every training step's backward pass, so it skips the separate topological sort: nodes come
+    off a heap by decreasing creation number, which puts each node after all of its consumers
+    (a parent is always created before its child). The VJPs run on arrays, and a leaf's
+    gradient is stored as soon as it arrives.
+    """
+    handed_out: set[int] = set()
+    if not output._parents:  # backward() on a leaf: dL/dL itself, in an array of its own
+        _add_to_leaf(output, seed.copy() if seed is _UNIT_SEEDS.get(seed.dtype) else seed, handed_out)
+        return
+    grads: dict[Tensor, Any] = {output: seed}
+    heap = [(-output._number, output)]
+    previous_mode, _mode.enabled = _mode.enabled, False
+    try:
+        while heap:
+            node = heappop(heap)[1]
+            g = grads.pop(node)
+            parents, out = node._parents, node.data
+            inputs = tuple(map(_data_of, parents))
+            for parent, vjp in zip(parents, node._vjps):
+                if not parent.requires_grad:
+                    continue
+                contribution = vjp(g, out, *inputs)
+                if not parent._parents:
+                    _add_to_leaf(parent, contribution, handed_out)
+                elif parent in grads:
+                    grads[parent] = grads[parent] + contribution
+                else:
+                    grads[parent] = contribution
+                    heappush(heap, (-parent._number, parent))
+    finally:
+        _mode.enabled = previous_mode
+
+
+def _add_to_leaf(leaf: Tensor, g, handed_out: set) -> None:
+    """leaf.grad += g, keeping every leaf's gradient an array of its own (see _as_leaf_gradient)."""
+    if leaf.grad is not None:
+        g = leaf.grad + g
+    if not (type(g) is np.ndarray and g.base is None and g.dtype == leaf.data.dtype and id(g) not in handed_out):
+        g = _as_leaf_gradient(g, leaf.data, handed_out)
+    handed_out.add(id(g))
+    leaf.grad = g
 
 
 def grad(

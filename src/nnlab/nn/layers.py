@@ -7,7 +7,7 @@ import numpy as np
 
 from nnlab import functional as F
 from nnlab import ops
-from nnlab.nn.activations import activation_config_name, activation_name, get_activation
+from nnlab.nn.activations import activation_config_name, activation_name, get_activation, identity
 from nnlab.nn.init import INITIALIZERS, initialize
 from nnlab.nn.module import Module, Parameter, as_generator, check_size
 
@@ -49,7 +49,8 @@ class Dense(Module):
         self.bias = Parameter(np.full(out_features, bias_init, dtype=dtype)) if bias else None
 
     def forward(self, x):
-        return self.activation(ops.linear(x, self.weight, self.bias))
+        z = ops.linear(x, self.weight, self.bias)
+        return z if self.activation is identity else self.activation(z)
 
     def extra_repr(self) -> str:
         return f"{self.in_features} -> {self.out_features}, activation={activation_name(self.activation)}"

@@ -492,7 +492,7 @@ class _WeightBackup:
 
     def save(self) -> None:
         for p, saved in zip(self.params, self.saved):
-            np.copyto(saved, p.data)
+            saved[...] = p.data
         self.valid = True
 
     def restore(self) -> bool:
@@ -521,7 +521,7 @@ def _train_epoch(model, X, y, weights, order, bs, step_loss, penalty: "_BoundPen
         if penalty is None:
             check = value
         elif direct:
-            check = float(cost.data + penalty.value())
+            check = value + float(penalty.value())
         else:
             cost = cost + penalty.tensor()
             check = float(cost.data)
@@ -568,11 +568,10 @@ class _BoundPenalty:
     def value(self):
         """sum_W P(W) on the weight arrays (direct penalties)."""
         if self.l2:  # (lam / 2) sum_W <W, W>: one BLAS dot product per weight
-            half_lam, total = 0.5 * self.penalty.lam, None
+            total = 0.0
             for w in self.weights:
-                v = half_lam * np.vdot(w.data, w.data)
-                total = v if total is None else total + v
-            return total
+                total += np.vdot(w.data, w.data)
+            return 0.5 * self.penalty.lam * total
         return self.penalty.total(self.weights)
 
     def add_gradients(self) -> None:
