@@ -527,7 +527,15 @@ def test_cli_argument_errors_exit_with_usage(argv, capsys):
     assert info.value.code == 2 and "error:" in capsys.readouterr().err
 
 
-def test_cli_traceback_on_request(tmp_path, monkeypatch):
+@pytest.mark.parametrize("argv, message", [
+    (["ode", "decay", "--points", "0"], "--points must be a positive integer"),
+    (["rbf", "--n-centers", "0"], "--n-centers must be a positive integer"),
+    (["rbm", "--C", "0"], "--C must be positive"),
+    (["cnn", "--epochs", "0"], "--epochs must be a positive integer"),
+    (["rnn", "sine", "--epochs", "0"], "--epochs must be a positive integer"),
+], ids=lambda v: v if isinstance(v, str) else v[0])
+def test_cli_traceback_on_request(argv, message, tmp_path, monkeypatch):
+    """Every command lets its ValueError through to the command line, which shows it with NNLAB_TRACEBACK."""
     monkeypatch.setenv("NNLAB_TRACEBACK", "1")
-    with pytest.raises(ValueError, match="--points must be a positive integer"):
-        main(["ode", "decay", "--points", "0", "--output-dir", str(tmp_path)])
+    with pytest.raises(ValueError, match=message):
+        main([*argv, "--output-dir", str(tmp_path)])

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
 
@@ -90,12 +89,8 @@ def run(args: argparse.Namespace) -> int:
     from nnlab.plots.training import plot_learning_curves
     from nnlab.train import fit, predict
 
-    try:
-        settings = _settings(args)
-        X_train, y_train, X_test, y_test = _load(args, settings)
-    except (FileNotFoundError, ValueError) as exc:
-        print(f"nnlab cnn: error: {exc}", file=sys.stderr)
-        return 2
+    settings = _settings(args)
+    X_train, y_train, X_test, y_test = _load(args, settings)
     out = output_dir(args)
     model = (lecture_cnn if args.dataset == "digits" else lenet)(rng=args.seed)
     if settings["optimizer"] == "sgd":

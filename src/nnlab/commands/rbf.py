@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 
 from nnlab.commands._common import add_output_dir, output_dir
@@ -52,20 +51,16 @@ def run(args: argparse.Namespace) -> int:
     from nnlab.train import fit, predict
 
     rng = np.random.default_rng(args.seed)
-    try:
-        for key in ("n_train", "n_test", "n_centers"):
-            if getattr(args, key) < 1:
-                raise ValueError(f"--{key.replace('_', '-')} must be a positive integer, got {getattr(args, key)}")
-        if args.epochs < 0 or not args.lr > 0 or not args.width_scale > 0:
-            raise ValueError("--epochs must be >= 0, --lr and --width-scale positive")
-        X, y = make_franke(args.n_train, noise=args.noise, seed=rng, dtype=np.float64)
-        X_test, y_test = make_franke(args.n_test, seed=rng, dtype=np.float64)
-        start = time.perf_counter()
-        net = RBFNetwork.build(X, args.n_centers, init=args.init, width_scale=args.width_scale, dtype=np.float64,
-                               rng=rng).fit_output(X, y, alpha=1e-8)
-    except ValueError as exc:
-        print(f"nnlab rbf: error: {exc}", file=sys.stderr)
-        return 2
+    for key in ("n_train", "n_test", "n_centers"):
+        if getattr(args, key) < 1:
+            raise ValueError(f"--{key.replace('_', '-')} must be a positive integer, got {getattr(args, key)}")
+    if args.epochs < 0 or not args.lr > 0 or not args.width_scale > 0:
+        raise ValueError("--epochs must be >= 0, --lr and --width-scale positive")
+    X, y = make_franke(args.n_train, noise=args.noise, seed=rng, dtype=np.float64)
+    X_test, y_test = make_franke(args.n_test, seed=rng, dtype=np.float64)
+    start = time.perf_counter()
+    net = RBFNetwork.build(X, args.n_centers, init=args.init, width_scale=args.width_scale, dtype=np.float64,
+                           rng=rng).fit_output(X, y, alpha=1e-8)
     r2_least_squares = _r2(predict(net, X_test)[:, 0], y_test)
     if args.epochs:
         fit(net, X, y, loss="mse", optimizer=Adam(net.parameters(), lr=args.lr), epochs=args.epochs, batch_size=32,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 
 from nnlab._threads import blas_threads
@@ -48,13 +47,9 @@ def run(args: argparse.Namespace) -> int:
     n_iter = 5 if args.quick else args.n_iter
     rbm = RBM(args.n_components, learning_rate=args.learning_rate, batch_size=args.batch_size, n_iter=n_iter,
               k=args.k, persistent=args.persistent, random_state=args.seed)
-    try:
-        rbm._check_params()
-        if not args.C > 0:
-            raise ValueError(f"--C must be positive, got {args.C}")
-    except ValueError as exc:
-        print(f"nnlab rbm: error: {exc}", file=sys.stderr)
-        return 2
+    rbm._check_params()
+    if not args.C > 0:
+        raise ValueError(f"--C must be positive, got {args.C}")
     X, y = load_digits(dtype=np.float64)
     X_train, X_test, y_train, y_test = train_test_split(X / 16.0, y, test_size=0.2, seed=args.seed)
     out = output_dir(args)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 
 from nnlab._threads import blas_threads
@@ -90,11 +89,7 @@ def run(args: argparse.Namespace) -> int:
     from nnlab.plots.training import plot_confusion_matrix, plot_learning_curves
     from nnlab.train import confusion_matrix, fit, predict
 
-    try:
-        settings = _settings(args)
-    except ValueError as exc:
-        print(f"nnlab rnn: error: {exc}", file=sys.stderr)
-        return 2
+    settings = _settings(args)
     X_train, y_train, X_test, y_test = _data(args.task, settings, args.seed)
     out = output_dir(args)
     build = sine_predictor if args.task == "sine" else digits_row_classifier
