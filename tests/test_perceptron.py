@@ -95,3 +95,24 @@ def test_bad_input():
         p.fit(np.full((2, 3), np.nan), np.array([0, 1]))
     with pytest.raises(ValueError, match="classes"):
         p.fit(np.zeros((3, 3)), np.array([0, 1, 2]))
+
+
+def test_perceptron_saves_and_loads_with_its_labels(tmp_path):
+    """save_model/load_model round trip: same weights, same predictions, the training labels kept."""
+    from nnlab.io import load_model, save_model
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(60, 2)) + np.repeat([[0.0, 4.0], [4.0, 0.0], [-4.0, -4.0]], 20, axis=0)
+    y = np.repeat([-5, 7, 11], 20)
+    p = Perceptron(2, n_classes=3, eta=0.5, rng=0).fit(X, y, epochs=50)
+    save_model(p, tmp_path / "perceptron.npz")
+    q = load_model(tmp_path / "perceptron.npz")
+    assert isinstance(q, Perceptron) and q.classes_.tolist() == [-5, 7, 11]
+    np.testing.assert_array_equal(q.weight.data, p.weight.data)
+    np.testing.assert_array_equal(q.predict(X), p.predict(X))
+    assert p.score(X, y) > 0.9
+
+
+def test_perceptron_classes_must_match_n_classes():
+    with pytest.raises(ValueError, match="classes must list n_classes=2"):
+        Perceptron(2, classes=[0, 1, 2])

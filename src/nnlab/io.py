@@ -70,11 +70,13 @@ for _cls in (Dense, Dropout, Flatten, Activation, Sigmoid, Tanh, ReLU, Softplus,
 def get_layer_class(name: str) -> type:
     """The registered layer class called ``name``; ValueError listing the registered names otherwise.
 
-    A layer class exported by ``nnlab.nn`` with a ``config()`` method is registered on first use.
+    A class exported by ``nnlab.nn`` or ``nnlab.models`` with a ``config()`` method is registered on
+    first use.
     """
-    if name not in LAYERS:
-        nn_package = importlib.import_module("nnlab.nn")  # layers defined there may register on import
-        cls = getattr(nn_package, name, None)
+    for package in ("nnlab.nn", "nnlab.models"):
+        if name in LAYERS:
+            break
+        cls = getattr(importlib.import_module(package), name, None)  # layers defined there may register on import
         if name not in LAYERS and isinstance(cls, type) and issubclass(cls, Module) and callable(
                 getattr(cls, "config", None)):
             register_layer(cls, name=name)

@@ -36,6 +36,9 @@ class Perceptron(Module):
         Of the weights (float64 by default: the rule is exact arithmetic on small data).
     rng : Generator, int or None
         Shuffles the order of the samples in every epoch.
+    classes : sequence, optional
+        The labels ``predict`` returns, sorted (default 0 .. n_classes - 1); ``fit`` sets them
+        from the training labels.
 
     Attributes
     ----------
@@ -50,7 +53,7 @@ class Perceptron(Module):
     """
 
     def __init__(self, n_features: int, n_classes: int = 2, eta: float = 1.0, dtype: Any = np.float64,
-                 rng: np.random.Generator | int | None = None):
+                 rng: np.random.Generator | int | None = None, classes: Any = None):
         if n_features < 1 or n_classes < 2:
             raise ValueError(f"need n_features >= 1 and n_classes >= 2, got {n_features} and {n_classes}")
         if not eta > 0:
@@ -60,7 +63,9 @@ class Perceptron(Module):
         self.weight = Parameter(np.zeros((n_features, units), dtype=dtype))
         self.bias = Parameter(np.zeros(units, dtype=dtype))
         self.rng = as_generator(rng)
-        self.classes_ = np.arange(n_classes)
+        self.classes_ = np.arange(n_classes) if classes is None else np.asarray(classes)
+        if self.classes_.shape != (n_classes,):
+            raise ValueError(f"classes must list n_classes={n_classes} labels, got {self.classes_.tolist()!r:.200}")
         self.errors_: list[int] = []
         self.converged_ = False
 
@@ -138,3 +143,9 @@ class Perceptron(Module):
 
     def extra_repr(self) -> str:
         return f"{self.n_features} -> {self.n_classes} classes, eta={self.eta}"
+
+    def config(self) -> dict:
+        """Constructor arguments as JSON-able values (rng not stored), for ``nnlab.io.save_model``;
+        the learnt weights go into the weight file and ``classes`` keeps the labels."""
+        return {"n_features": self.n_features, "n_classes": self.n_classes, "eta": self.eta,
+                "dtype": self.weight.dtype.name, "classes": self.classes_.tolist()}
