@@ -161,6 +161,7 @@ def test_lstm_beats_persistence_tenfold_on_noisy_sine():
 
 
 def test_rnn_reads_digits_row_by_row():
+    """30 epochs at lr 5e-3 reach 0.96-0.99 over seeds 0-7 (15 epochs at 1e-2 spread from 0.93 to 0.98)."""
     from nnlab.data import load_digits, train_test_split
     from nnlab.models.sequence import digits_as_sequences, digits_row_classifier
     from nnlab.train import fit, predict
@@ -168,7 +169,7 @@ def test_rnn_reads_digits_row_by_row():
     X, y = load_digits()
     X_train, X_test, y_train, y_test = train_test_split(digits_as_sequences(X / 16.0), y, test_size=0.2, seed=0)
     model = digits_row_classifier("rnn", 32, rng=0)
-    fit(model, X_train, y_train, loss="cross_entropy", optimizer=_adam(model, 1e-2), epochs=15, batch_size=32,
+    fit(model, X_train, y_train, loss="cross_entropy", optimizer=_adam(model, 5e-3), epochs=30, batch_size=32,
         seed=0, metrics=())
     assert np.mean(predict(model, X_test).argmax(axis=1) == y_test) >= 0.95
 

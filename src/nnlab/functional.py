@@ -222,9 +222,11 @@ def _cross_entropy_labels(logits, labels: np.ndarray, reduction: str):
     def dz(g, out, z):
         if isinstance(z, Tensor):  # building the graph: the differentiable form
             return g * scale * (ops.softmax(z, axis=1) - one_hot(labels, z.shape[1], dtype=z.dtype))
-        g_scaled = g * scale if scale != 1.0 else g
-        d = e * (g_scaled / total)  # g scale softmax(z), a fresh array: the target is subtracted in place
-        d.reshape(-1)[picks] -= g_scaled
+        d = e / total  # softmax(z) (as the lecture's exp_term / sum), a fresh array: the target is subtracted in place
+        d.reshape(-1)[picks] -= 1.0
+        factor = float(g) * scale  # g = dL/d(loss) is a scalar, 1 when backward() starts at the loss
+        if factor != 1.0:
+            d *= factor
         return d.T
 
     return node(value, (logits,), (dz,))
