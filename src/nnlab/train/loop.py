@@ -560,10 +560,9 @@ class _BoundPenalty:
         self.penalty, self.model = penalty, model
         self.direct = isinstance(penalty, Penalty)
         self.weights = [w for _, w in weight_parameters(model)] if self.direct else []
-        # L2 on NumPy weights, the lecture's case: lam W is formed in a scratch array and added
-        # into the gradient backward() just handed out (its own array), with no temporaries
+        # L2 on NumPy weights, the lecture's case: lam W is added in place into the gradient
+        # backward() just handed out (an array of its own)
         self.l2 = type(penalty) is L2 and all(type(w.data) is np.ndarray for w in self.weights)
-        self._scratch = [None] * len(self.weights)
 
     def value(self):
         """sum_W P(W) on the weight arrays (direct penalties)."""
@@ -580,15 +579,12 @@ class _BoundPenalty:
             self.penalty.add_gradients(self.weights)
             return
         lam = self.penalty.lam
-        for i, w in enumerate(self.weights):
+        for w in self.weights:
             g, data = w.grad, w.data
-            if g is None or type(g) is not np.ndarray or g.dtype != data.dtype:
+            if type(g) is np.ndarray and g.dtype == data.dtype and g.shape == data.shape:
+                g += data * lam  # = W.grad + W * lam, the same rounding
+            else:
                 self.penalty.add_gradients([w])
-                continue
-            scratch = self._scratch[i]
-            if scratch is None or scratch.shape != data.shape or scratch.dtype != data.dtype:
-                scratch = self._scratch[i] = np.empty_like(data)
-            np.add(g, np.multiply(data, lam, out=scratch), out=g)  # = W.grad + W * lam, the same rounding
 
     def tensor(self):
         """penalty(model) as a Tensor to add to the loss (other callables)."""
