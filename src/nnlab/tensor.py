@@ -340,24 +340,26 @@ _UNIT_SEEDS: dict = {}
 def _backpropagate_into_leaves(output: Tensor, seed) -> None:
     """First-order :func:`_backpropagate` from one output, adding dL/dleaf to every ``leaf.grad``.
 
-    Every training step's backward pass, so it skips the separate topological sort: nodes come
-    off a heap by decreasing creation number, which puts each node after all of its consumers
-    (a parent is always created before its child). The VJPs run on arrays, and a leaf's
-    gradient is stored as soon as it arrives.
+    Every training step's backward pass, so it skips the separate topological sort. A node's
+    gradient is complete once every node created after it has been visited (its consumers are
+    all created after it), so the walk goes by decreasing creation number: pending nodes wait on
+    a heap, and along a chain (a layer's only input that needs a gradient, the usual case) it
+    steps straight to the next node. The VJPs run on arrays, and a leaf's gradient is stored as
+    soon as it arrives.
     """
     handed_out: set[int] = set()
     if not output._parents:  # backward() on a leaf: dL/dL itself, in an array of its own
         _add_to_leaf(output, seed.copy() if seed is _UNIT_SEEDS.get(seed.dtype) else seed, handed_out)
         return
-    grads: dict[Tensor, Any] = {output: seed}
-    heap = [(-output._number, output)]
+    grads: dict[Tensor, Any] = {}  # gradients of the nodes on the heap
+    heap: list = []
+    node, g = output, seed
     previous_mode, _mode.enabled = _mode.enabled, False
     try:
-        while heap:
-            node = heappop(heap)[1]
-            g = grads.pop(node)
+        while True:
             parents, out = node._parents, node.data
             inputs = tuple(map(_data_of, parents))
+            follow = follow_g = None  # the newest parent that is not a leaf, and its gradient so far
             for parent, vjp in zip(parents, node._vjps):
                 if not parent.requires_grad:
                     continue
@@ -366,9 +368,25 @@ def _backpropagate_into_leaves(output: Tensor, seed) -> None:
                     _add_to_leaf(parent, contribution, handed_out)
                 elif parent in grads:
                     grads[parent] = grads[parent] + contribution
-                else:
+                elif parent is follow:
+                    follow_g = follow_g + contribution
+                elif follow is None:
+                    follow, follow_g = parent, contribution
+                else:  # a second parent to visit: the older of the two waits on the heap
+                    if parent._number > follow._number:
+                        parent, contribution, follow, follow_g = follow, follow_g, parent, contribution
                     grads[parent] = contribution
                     heappush(heap, (-parent._number, parent))
+            if follow is not None:
+                if not heap or -heap[0][0] < follow._number:  # nothing pending is newer: its gradient is complete
+                    node, g = follow, follow_g
+                    continue
+                grads[follow] = follow_g
+                heappush(heap, (-follow._number, follow))
+            if not heap:
+                return
+            node = heappop(heap)[1]
+            g = grads.pop(node)
     finally:
         _mode.enabled = previous_mode
 
