@@ -98,3 +98,14 @@ def test_get_loss_registry():
 def test_shape_mismatch_is_explained():
     with pytest.raises(ValueError, match="reshape the target"):
         MSELoss()(Tensor(np.zeros((4, 1))), np.zeros(4))
+
+
+def test_calling_a_loss_subclass_runs_its_forward(rng):
+    from nnlab.nn.losses import MSELoss
+
+    class HalfMSE(MSELoss):
+        def forward(self, prediction, target):
+            return super().forward(prediction, target) * 0.5
+
+    p, t = rng.standard_normal((4, 2)), rng.standard_normal((4, 2))
+    assert float(HalfMSE()(p, t)) == float(MSELoss()(p, t)) * 0.5
