@@ -45,7 +45,8 @@ def test_guide_points_at_code_that_exists():
     text = (DOCS / "03-backpropagation.md").read_text()
     src = ROOT / "src" / "nnlab"
     for path, name in [("functional.py", "def cross_entropy"), ("ops.py", "def linear"), ("ops.py", "_LINEAR_VJPS"),
-                       ("ops.py", "def sigmoid"), ("tensor.py", "def _backpropagate"),
+                       ("ops.py", "def sigmoid"), ("ops.py", "def _bias_vjp"), ("tensor.py", "def _backpropagate"),
+                       ("tensor.py", "def _backpropagate_into_leaves"),
                        ("tensor.py", "def _topological_order"), ("optim/sgd.py", "def update"),
                        ("train/loop.py", "def _train_epoch")]:
         assert f"nnlab/{path}" in text
