@@ -326,12 +326,11 @@ def _backpropagate(outputs, seeds, targets, create_graph) -> dict:
 
 
 def _unit_seed(dtype) -> np.ndarray:
-    """dL/dL = 1 as a read-only 0-d array of ``dtype``, shared between calls (VJPs never write into g)."""
+    """dL/dL = 1 as a fresh 0-d array of ``dtype`` (a copy of a kept one: 5x cheaper than np.ones)."""
     seed = _UNIT_SEEDS.get(dtype)
     if seed is None:
         seed = _UNIT_SEEDS[dtype] = np.ones((), dtype=dtype)
-        seed.flags.writeable = False
-    return seed
+    return seed.copy()
 
 
 _UNIT_SEEDS: dict = {}
@@ -348,8 +347,8 @@ def _backpropagate_into_leaves(output: Tensor, seed) -> None:
     soon as it arrives.
     """
     handed_out: set[int] = set()
-    if not output._parents:  # backward() on a leaf: dL/dL itself, in an array of its own
-        _add_to_leaf(output, seed.copy() if seed is _UNIT_SEEDS.get(seed.dtype) else seed, handed_out)
+    if not output._parents:  # backward() on a leaf: dL/dL itself
+        _add_to_leaf(output, seed, handed_out)
         return
     grads: dict[Tensor, Any] = {}  # gradients of the nodes on the heap
     heap: list = []
