@@ -164,16 +164,12 @@ def cross_entropy(logits, target, reduction: str = "mean"):
     ``target`` holds integer labels (n,) or one-hot / probability rows (n, C).
     d/dz = softmax(z) - t (divided by n for the mean): the lecture's output error delta^L.
     """
-    z = logits.data if isinstance(logits, Tensor) else logits
-    if (reduction == "sum" or reduction == "mean") and type(z) is np.ndarray and type(target) is np.ndarray \
-            and z.ndim == 2 and target.ndim == 1 and target.dtype.kind in "iu" and target.shape[0] == z.shape[0]:
-        return _cross_entropy_labels(logits, target, reduction)  # the training step's case, checked inline
     _check_reduction(reduction)
-    if _raw(logits).ndim != 2:
-        raise ValueError(f"cross_entropy expects logits of shape (n, classes), got {tuple(_raw(logits).shape)}")
+    z = _raw(logits)
+    if z.ndim != 2:
+        raise ValueError(f"cross_entropy expects logits of shape (n, classes), got {tuple(z.shape)}")
     labels = _class_labels(target, logits)
-    if labels is not None and reduction != "none" and isinstance(labels, np.ndarray) \
-            and isinstance(_raw(logits), np.ndarray):
+    if labels is not None and reduction != "none" and isinstance(labels, np.ndarray) and isinstance(z, np.ndarray):
         return _cross_entropy_labels(logits, labels, reduction)
     z = _lift(logits)
     t = _target_like(target if labels is None else one_hot(labels, z.shape[1], dtype=z.dtype), z)

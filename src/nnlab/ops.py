@@ -244,14 +244,8 @@ def linear(x, weight, bias=None):
     """
     if type(x) is Tensor and type(weight) is Tensor and type(bias) is Tensor:  # a Dense layer: nothing to lift
         x_data, w_data = x.data, weight.data
-        b_data = bias.data
         if x_data.ndim == 2 and w_data.ndim == 2 and x_data.shape[1] == w_data.shape[0]:
-            out = x_data @ w_data
-            if type(out) is np.ndarray and type(b_data) is np.ndarray and b_data.ndim == 1 and b_data.dtype == out.dtype:
-                out += b_data  # _affine, inlined: this is every Dense layer's forward
-            else:
-                out = out + b_data
-            return node(out, (x, weight, bias), _LINEAR_VJPS)
+            return node(_affine(x_data, w_data, bias.data), (x, weight, bias), _LINEAR_VJPS)
     x_data, w_data = _raw(x), _raw(weight)
     if x_data.ndim != 2 or w_data.ndim != 2:
         out = matmul(x, weight)
@@ -360,8 +354,8 @@ def tanh(x):
     return node(namespace(x.data).tanh(x.data), (x,), (lambda g, out, x: g * (1.0 - out * out),))
 
 
-#: e^t is finite for t below these (log of the largest float, rounded down)
-_EXP_SAFE = {np.dtype(np.float64): 709.0, np.dtype(np.float32): 88.0, np.dtype(np.float16): 11.0}
+#: e^t is finite for t below these: log of the largest float, rounded down (709, 88, 11)
+_EXP_SAFE = {np.dtype(t): float(math.floor(math.log(np.finfo(t).max))) for t in (np.float64, np.float32, np.float16)}
 
 
 def _sigmoid_raw(x):
