@@ -204,12 +204,12 @@ def _cross_entropy_labels(logits, labels: np.ndarray, reduction: str):
     e = np.exp(shifted)
     total = np.add.reduce(e, axis=0)
     try:  # flat positions of (label_i, i) in the transposed arrays; raises for a label outside [0, C)
-        picks = np.ravel_multi_index((labels, np.arange(n)), shifted.shape)
+        picks = np.ravel_multi_index((labels, ops._constant_vector(np.arange, n, np.intp)), shifted.shape)
     except ValueError:
         _check_labels(labels, z.shape[1])  # names the range of the labels
         raise
     scale = 1.0 / (n if reduction == "mean" else 1)
-    value = np.add.reduce(np.log(total)) - np.add.reduce(shifted.take(picks))
+    value = np.add.reduce(np.log(total) - shifted.take(picks))
     if scale != 1.0:  # a product by 1.0 changes nothing and costs a NumPy call (the summed loss)
         value = value * scale
     if not isinstance(logits, Tensor):

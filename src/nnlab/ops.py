@@ -9,6 +9,7 @@ result and the remaining arguments the inputs.
 from __future__ import annotations
 
 import builtins
+import functools
 import math
 from typing import Any, Sequence
 
@@ -277,23 +278,18 @@ def _bias_vjp(g, out, x, w, b):
     """d/db = sum_n g = 1^T g: on NumPy, a matrix-vector product with a row of ones (one BLAS call,
     2-3x faster than summing the rows)."""
     if type(g) is np.ndarray and g.ndim == 2 and b.shape == g.shape[1:]:
-        return _ones(g.shape[0], g.dtype) @ g
+        return _constant_vector(np.ones, g.shape[0], g.dtype) @ g
     return sum_to(g, b.shape)
 
 
-def _ones(n: int, dtype) -> np.ndarray:
-    """A read-only vector of n ones, kept for the next call with the same batch size and dtype."""
-    key = (n, dtype)
-    ones = _ONES.get(key)
-    if ones is None:
-        if len(_ONES) >= 64:  # batch sizes are few; never keep more than a handful of vectors
-            _ONES.clear()
-        ones = _ONES[key] = np.ones(n, dtype=dtype)
-        ones.flags.writeable = False
-    return ones
+@functools.lru_cache(maxsize=64)
+def _constant_vector(make, n: int, dtype) -> np.ndarray:
+    """``make(n, dtype=dtype)`` (``np.ones``, ``np.arange``), read-only and kept: a run uses few batch
+    sizes, so each vector is made once instead of on every step."""
+    vector = make(n, dtype=dtype)
+    vector.flags.writeable = False
+    return vector
 
-
-_ONES: dict = {}
 
 _LINEAR_VJPS = (  # shared by every linear node: they close over nothing (x and W are 2-D here)
     lambda g, out, x, w, b=None: g @ w.T,

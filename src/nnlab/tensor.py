@@ -197,23 +197,6 @@ def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
 
 
-def _as_leaf_gradient(g, data, handed_out: set):
-    """``g`` as a writable array of ``data``'s dtype that no other leaf shares.
-
-    VJPs may pass ``g`` on unchanged (``x + y`` gives both the same array) or as a read-only
-    broadcast view; optimisers that update ``.grad`` in place need an array of their own.
-    """
-    if isinstance(g, np.generic):  # NumPy reductions return scalars; .grad is always an array
-        return np.asarray(g, dtype=data.dtype)
-    if g.dtype != data.dtype:
-        return _backend.astype(g, data.dtype)
-    if isinstance(g, np.ndarray):  # a view (base set) may be a read-only broadcast or alias data
-        return g.copy() if g.base is not None or id(g) in handed_out else g
-    if id(g) in handed_out:
-        return _backend.namespace(g).asarray(g, copy=True)
-    return g
-
-
 def _seed_gradient(output: Tensor, grad_output: Any):
     if grad_output is None:
         data = output.data
@@ -376,10 +359,26 @@ def _backpropagate_into_leaves(output: Tensor, seed) -> None:
 
 
 def _add_to_leaf(leaf: Tensor, g, handed_out: set) -> None:
-    """leaf.grad += g, keeping every leaf's gradient an array of its own (see _as_leaf_gradient)."""
+    """leaf.grad += g, stored as a writable array of the leaf's dtype that no other leaf shares.
+
+    VJPs may pass ``g`` on unchanged (``x + y`` gives both the same array) or as a read-only
+    broadcast view; optimisers that update ``.grad`` in place need an array of their own.
+    ``handed_out`` holds the ids of the arrays already stored during this backward pass.
+    """
     if leaf.grad is not None:
         g = leaf.grad + g
-    g = _as_leaf_gradient(g, leaf.data, handed_out)
+    dtype = leaf.data.dtype
+    if isinstance(g, np.ndarray):  # the usual case: a fresh array, kept as it is
+        if g.dtype != dtype:
+            g = g.astype(dtype)
+        elif g.base is not None or id(g) in handed_out:  # a view (maybe read-only) or shared with a leaf
+            g = g.copy()
+    elif isinstance(g, np.generic):  # NumPy reductions return scalars; .grad is always an array
+        g = np.asarray(g, dtype=dtype)
+    elif g.dtype != dtype:
+        g = _backend.astype(g, dtype)
+    elif id(g) in handed_out:
+        g = _backend.namespace(g).asarray(g, copy=True)
     handed_out.add(id(g))
     leaf.grad = g
 
