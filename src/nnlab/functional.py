@@ -130,11 +130,10 @@ def one_hot(labels: Any, n_classes: int, dtype: Any = np.float64):
     return _cast(xp.reshape(labels, (-1, 1)) == xp.reshape(xp.arange(n_classes), (1, -1)), dtype)
 
 
-def _class_labels(target, logits) -> Any:
-    """Integer labels (n,) for logits (n, C), dtype and length checked (not yet their range);
-    None when ``target`` holds rows (n, C)."""
+def _class_labels(target, z) -> Any:
+    """Integer labels (n,) for the logits array z (n, C), dtype and length checked (not yet their
+    range); None when ``target`` holds rows (n, C)."""
     t = _raw(target)
-    z = _raw(logits)
     if t.ndim == 1 and z.ndim == 2:
         if not (t.dtype.kind in "iu" if isinstance(t, np.ndarray) else namespace(t).isdtype(t.dtype, "integral")):
             raise TypeError(f"integer class labels expected for targets of shape (n,), got dtype {t.dtype}")
@@ -151,10 +150,10 @@ def _class_labels(target, logits) -> Any:
 
 def _as_target_matrix(target, logits) -> Any:
     """Integer labels (n,) become one-hot rows; probability rows (n, C) are used as they are."""
-    labels = _class_labels(target, logits)
+    z = _raw(logits)
+    labels = _class_labels(target, z)
     if labels is None:
         return target
-    z = _raw(logits)
     return one_hot(labels, z.shape[1], dtype=z.dtype)
 
 
@@ -164,13 +163,13 @@ def cross_entropy(logits, target, reduction: str = "mean"):
     ``target`` holds integer labels (n,) or one-hot / probability rows (n, C).
     d/dz = softmax(z) - t (divided by n for the mean): the lecture's output error delta^L.
     """
-    _check_reduction(reduction)
     z = _raw(logits)
     if z.ndim != 2:
         raise ValueError(f"cross_entropy expects logits of shape (n, classes), got {tuple(z.shape)}")
-    labels = _class_labels(target, logits)
-    if labels is not None and reduction != "none" and isinstance(labels, np.ndarray) and isinstance(z, np.ndarray):
-        return _cross_entropy_labels(logits, labels, reduction)
+    labels = _class_labels(target, z)
+    if (reduction == "sum" or reduction == "mean") and isinstance(labels, np.ndarray) and isinstance(z, np.ndarray):
+        return _cross_entropy_labels(logits, labels, reduction)  # integer labels on NumPy: the training step
+    _check_reduction(reduction)
     z = _lift(logits)
     t = _target_like(target if labels is None else one_hot(labels, z.shape[1], dtype=z.dtype), z)
     if reduction == "none" or not z.requires_grad:
