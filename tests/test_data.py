@@ -222,6 +222,20 @@ def test_check_finite_and_check_X_y():
         data.check_X_y(np.array([["a"], ["b"]]), np.zeros(2))
 
 
+def test_check_integer_names_the_argument_and_the_bound():
+    from nnlab.data.validation import check_integer
+
+    assert check_integer(np.int64(3), "n") == 3 and type(check_integer(np.int64(3), "n")) is int
+    assert check_integer(0, "seed", 0) == 0
+    with pytest.raises(ValueError, match=r"^width must be a positive integer, got 0$"):
+        check_integer(0, "width")
+    with pytest.raises(ValueError, match=r"^seed must be an integer >= 0, got -1$"):
+        check_integer(-1, "seed", 0)
+    for bad in (2.0, True, "3", None):
+        with pytest.raises(TypeError, match=rf"width must be a positive integer, got {bad!r} of type"):
+            check_integer(bad, "width")
+
+
 def test_iterate_minibatches_covers_every_row_once():
     X = np.arange(103 * 2, dtype=np.float32).reshape(103, 2)
     y = np.arange(103)

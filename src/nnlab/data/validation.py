@@ -5,7 +5,21 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["check_finite", "check_X_y", "check_array"]
+__all__ = ["check_finite", "check_X_y", "check_array", "check_integer"]
+
+
+def check_integer(value: Any, name: str, low: int = 1) -> int:
+    """``value`` as an int, checked to be an integer >= ``low`` (sizes, epochs, seeds).
+
+    Raises ``TypeError`` for a non-integer (bools and floats included) and ``ValueError`` below
+    ``low``; the message names ``name``.
+    """
+    expected = "a positive integer" if low == 1 else f"an integer >= {low}"
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be {expected}, got {value!r} of type {type(value).__name__}; pass an int")
+    if value < low:
+        raise ValueError(f"{name} must be {expected}, got {value}")
+    return int(value)
 
 
 def check_finite(X: Any, name: str = "X") -> None:

@@ -13,7 +13,8 @@ import numpy as np
 
 from nnlab.nn.container import Sequential
 from nnlab.nn.layers import Dense, Dropout
-from nnlab.nn.module import as_generator, check_size
+from nnlab.data.validation import check_integer
+from nnlab.nn.module import as_generator
 
 __all__ = ["mlp", "lecture_mlp", "logistic_regression", "default_init"]
 
@@ -64,7 +65,7 @@ def mlp(n_inputs: int, hidden_sizes: Sequence[int], n_outputs: int,
     if isinstance(hidden_sizes, (int, np.integer, str)) or not hasattr(hidden_sizes, "__iter__"):
         raise TypeError(f"hidden_sizes must be a sequence of layer widths such as [50] or (100, 50), got "
                         f"{hidden_sizes!r}; use () for no hidden layer")
-    hidden_sizes = [check_size(h, "hidden layer size") for h in hidden_sizes]
+    hidden_sizes = [check_integer(h, "hidden layer size") for h in hidden_sizes]
     rng = as_generator(rng)
     activations = _per_layer("activation", activation, len(hidden_sizes))
     inits = _per_layer("weight_init", weight_init, len(hidden_sizes) + 1)

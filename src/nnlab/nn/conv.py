@@ -15,7 +15,8 @@ from nnlab import conv as C
 from nnlab import ops
 from nnlab.nn.activations import activation_name, get_activation
 from nnlab.nn.init import initialize
-from nnlab.nn.module import Module, Parameter, as_generator, check_size
+from nnlab.data.validation import check_integer
+from nnlab.nn.module import Module, Parameter, as_generator
 
 __all__ = ["Conv2D", "MaxPool2D", "AvgPool2D", "NHWCToNCHW", "Reshape", "nhwc_to_nchw"]
 
@@ -62,8 +63,8 @@ class Conv2D(Module):
                  activation: str | Callable | None = None, weight_init: str = "he_normal",
                  bias_init: float = 0.0, bias: bool = True, dtype: Any = np.float32,
                  rng: np.random.Generator | int | None = None):
-        self.in_channels = check_size(in_channels, "Conv2D in_channels")
-        self.out_channels = check_size(out_channels, "Conv2D out_channels")
+        self.in_channels = check_integer(in_channels, "Conv2D in_channels")
+        self.out_channels = check_integer(out_channels, "Conv2D out_channels")
         self.kernel_size = C._pair(kernel_size, "kernel_size")
         self.stride = C._pair(stride, "stride")
         C.resolve_padding(padding, (1, 1), self.kernel_size, self.stride)  # validate now, not at the first call

@@ -9,7 +9,8 @@ from nnlab import functional as F
 from nnlab import ops
 from nnlab.nn.activations import activation_config_name, activation_name, get_activation, identity
 from nnlab.nn.init import INITIALIZERS, initialize
-from nnlab.nn.module import Module, Parameter, as_generator, check_size
+from nnlab.data.validation import check_integer
+from nnlab.nn.module import Module, Parameter, as_generator
 
 __all__ = ["Dense", "Linear", "Dropout", "Flatten"]
 
@@ -38,8 +39,8 @@ class Dense(Module):
     def __init__(self, in_features: int, out_features: int, activation: str | Callable | None = None,
                  weight_init: str = "glorot_uniform", bias_init: float = 0.0, bias: bool = True,
                  dtype: Any = np.float32, rng: np.random.Generator | int | None = None):
-        self.in_features = check_size(in_features, "Dense in_features")
-        self.out_features = check_size(out_features, "Dense out_features")
+        self.in_features = check_integer(in_features, "Dense in_features")
+        self.out_features = check_integer(out_features, "Dense out_features")
         self.activation = get_activation(activation)
         if not isinstance(bias_init, (int, float, np.integer, np.floating)) or not np.isfinite(bias_init):
             raise ValueError(f"Dense bias_init must be a finite number, got {bias_init!r}; the lecture uses 0.01")

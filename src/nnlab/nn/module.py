@@ -7,7 +7,7 @@ import numpy as np
 
 from nnlab.tensor import Tensor
 
-__all__ = ["Module", "Parameter", "as_generator", "check_size"]
+__all__ = ["Module", "Parameter", "as_generator"]
 
 
 def Parameter(data: Any, dtype: Any = None) -> Tensor:
@@ -26,16 +26,6 @@ def as_generator(rng: "np.random.Generator | int | None") -> np.random.Generator
     if rng is None:
         return np.random.default_rng()
     raise TypeError(f"rng must be a numpy.random.Generator, an int seed or None, got {type(rng).__name__}")
-
-
-def check_size(value: Any, name: str) -> int:
-    """``value`` as an int, checked to be an integer >= 1 (a layer size); the error names ``name``."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be a positive integer, got {value!r} of type {type(value).__name__}; "
-                        "pass an int such as 64")
-    if value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value}")
-    return int(value)
 
 
 class Module:

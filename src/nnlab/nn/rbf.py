@@ -20,7 +20,8 @@ import numpy as np
 from nnlab import ops
 from nnlab.nn.container import Sequential
 from nnlab.nn.layers import Dense
-from nnlab.nn.module import Module, as_generator, check_size
+from nnlab.data.validation import check_integer
+from nnlab.nn.module import Module, as_generator
 from nnlab.ops import _raw
 from nnlab.tensor import Tensor
 
@@ -136,8 +137,8 @@ class RBF(Module):
     def __init__(self, in_features: int, n_centers: int, centers: Any = None, widths: Any = None,
                  trainable_centers: bool = True, trainable_widths: bool = True, dtype: Any = np.float32,
                  rng: np.random.Generator | int | None = None):
-        self.in_features = check_size(in_features, "RBF in_features")
-        self.n_centers = check_size(n_centers, "RBF n_centers")
+        self.in_features = check_integer(in_features, "RBF in_features")
+        self.n_centers = check_integer(n_centers, "RBF n_centers")
         self.dtype = np.dtype(dtype)
         shape = (self.n_centers, self.in_features)
         c = as_generator(rng).standard_normal(shape) if centers is None else np.asarray(centers, dtype=np.float64)

@@ -33,7 +33,8 @@ import numpy as np
 
 from nnlab import ops
 from nnlab._backend import namespace
-from nnlab.nn.module import Module, Parameter, as_generator, check_size
+from nnlab.data.validation import check_integer
+from nnlab.nn.module import Module, Parameter, as_generator
 from nnlab.ops import _lift, _raw, node
 from nnlab.tensor import Tensor
 
@@ -155,8 +156,8 @@ class _Recurrent(Module):
 
     def __init__(self, input_size: int, hidden_size: int, return_sequences: bool, dtype: Any,
                  rng: np.random.Generator | int | None):
-        self.input_size = check_size(input_size, f"{type(self).__name__} input_size")
-        self.hidden_size = check_size(hidden_size, f"{type(self).__name__} hidden_size")
+        self.input_size = check_integer(input_size, f"{type(self).__name__} input_size")
+        self.hidden_size = check_integer(hidden_size, f"{type(self).__name__} hidden_size")
         self.return_sequences = bool(return_sequences)
         self.dtype = np.dtype(dtype)
         rng = as_generator(rng)

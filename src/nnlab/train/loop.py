@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
-from nnlab.data.validation import check_finite
+from nnlab.data.validation import check_finite, check_integer
 from nnlab.ops import node
 from nnlab.tensor import Tensor, no_grad
 from nnlab.train.callbacks import Callback, CallbackList, TrainingState
@@ -134,15 +134,6 @@ def _as_array(name: str, a: Any) -> np.ndarray:
                and a.dtype.kind in "OUS" else f"convert it with np.asarray({name}, dtype=float)")
         raise TypeError(f"{name} must be a real numeric array, got {got}; {fix}")
     return a
-
-
-def _check_int(name: str, value: Any, low: int) -> int:
-    """``value`` as an int, checked to be an integer >= ``low``."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer >= {low}, got {value!r} of type {type(value).__name__}")
-    if value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value}")
-    return int(value)
 
 
 def _check_model(model: Any) -> None:
@@ -269,7 +260,7 @@ def predict(model, X, batch_size: int | None = None) -> np.ndarray:
     """
     _check_model(model)
     X = _prepare_inputs(model, X, allow_empty=True)
-    return _predict(model, X, None if batch_size is None else _check_int("batch_size", batch_size, 1))
+    return _predict(model, X, None if batch_size is None else check_integer(batch_size, "batch_size"))
 
 
 def _predict(model, X: np.ndarray, batch_size: int | None) -> np.ndarray:
@@ -305,7 +296,7 @@ def evaluate(model, X, y, loss="cross_entropy", metrics: Sequence = ("accuracy",
     loss = resolve_loss(loss)
     kind = loss_kind(loss)
     X = _prepare_inputs(model, X)
-    outputs = _predict(model, X, None if batch_size is None else _check_int("batch_size", batch_size, 1))
+    outputs = _predict(model, X, None if batch_size is None else check_integer(batch_size, "batch_size"))
     y = _prepare_targets(y, len(X), kind, outputs.shape, outputs.dtype)
     result = {"loss": _loss_value(loss, outputs, y, _reduction(loss) == "sum")}
     scored = _metric_input(outputs, kind)
@@ -391,12 +382,12 @@ def fit(model, X, y, loss: str | Callable = "cross_entropy", optimizer: Any = "s
         When the loss becomes NaN or infinite; the model is put back to its last finite weights.
     """
     _check_model(model)
-    epochs, initial_epoch = _check_int("epochs", epochs, 1), _check_int("initial_epoch", initial_epoch, 0)
+    epochs, initial_epoch = check_integer(epochs, "epochs"), check_integer(initial_epoch, "initial_epoch", 0)
     if epochs < initial_epoch:
         raise ValueError(f"epochs={epochs} is the number of the last epoch, not a count, and must be >= "
                          f"initial_epoch={initial_epoch}; pass epochs={initial_epoch + epochs} to train {epochs} more")
     if batch_size is not None:
-        batch_size = _check_int("batch_size", batch_size, 1)
+        batch_size = check_integer(batch_size, "batch_size")
     loss = resolve_loss(loss)
     kind = loss_kind(loss)
     optimizer = resolve_optimizer(optimizer, model, lr)
@@ -406,7 +397,7 @@ def fit(model, X, y, loss: str | Callable = "cross_entropy", optimizer: Any = "s
         schedule = get_schedule(schedule, optimizer)
     if seed is None:
         seed = int(np.random.default_rng().integers(2**63 - 1))
-    seed = _check_int("seed", seed, 0)
+    seed = check_integer(seed, "seed", 0)
 
     X = _prepare_inputs(model, X)
     out_shape = _probe_output_shape(model, X)
