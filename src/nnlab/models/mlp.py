@@ -11,9 +11,9 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from nnlab.data.validation import check_integer
 from nnlab.nn.container import Sequential
 from nnlab.nn.layers import Dense, Dropout
-from nnlab.data.validation import check_integer
 from nnlab.nn.module import as_generator
 
 __all__ = ["mlp", "lecture_mlp", "logistic_regression", "default_init"]

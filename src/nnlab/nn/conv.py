@@ -13,9 +13,9 @@ import numpy as np
 
 from nnlab import conv as C
 from nnlab import ops
+from nnlab.data.validation import check_integer
 from nnlab.nn.activations import activation_name, get_activation
 from nnlab.nn.init import initialize
-from nnlab.data.validation import check_integer
 from nnlab.nn.module import Module, Parameter, as_generator
 
 __all__ = ["Conv2D", "MaxPool2D", "AvgPool2D", "NHWCToNCHW", "Reshape", "nhwc_to_nchw"]

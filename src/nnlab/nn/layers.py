@@ -7,9 +7,9 @@ import numpy as np
 
 from nnlab import functional as F
 from nnlab import ops
+from nnlab.data.validation import check_integer
 from nnlab.nn.activations import activation_config_name, activation_name, get_activation, identity
 from nnlab.nn.init import INITIALIZERS, initialize
-from nnlab.data.validation import check_integer
 from nnlab.nn.module import Module, Parameter, as_generator
 
 __all__ = ["Dense", "Linear", "Dropout", "Flatten"]

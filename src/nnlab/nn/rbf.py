@@ -18,9 +18,9 @@ from typing import Any
 import numpy as np
 
 from nnlab import ops
+from nnlab.data.validation import check_integer
 from nnlab.nn.container import Sequential
 from nnlab.nn.layers import Dense
-from nnlab.data.validation import check_integer
 from nnlab.nn.module import Module, as_generator
 from nnlab.ops import _raw
 from nnlab.tensor import Tensor
