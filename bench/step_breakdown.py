@@ -7,7 +7,7 @@ batch 100, float64) to train in at most half of scikit-learn's time, which on th
 means about 1.15x the lecture's hand-written NumPy code (bench/mlp.py). This benchmark shows
 where the rest goes. It times 100 epochs as a ladder that starts from the arithmetic of
 nnlab's step written inline (the same fused affine maps, sigmoid, label cross-entropy, L2
-gradient, weight backup and SGD update, called directly) and swaps in nnlab's pieces one at a
+gradient and SGD update, called directly) and swaps in nnlab's pieces one at a
 time; each line gives its time over the lecture's hand-written code, and the step from one line
 to the next is the cost of the piece it adds:
 
@@ -18,7 +18,6 @@ to the next is the cost of the piece it adds:
     +Loss       the CrossEntropyLoss object instead of the function
     +optimizer  SGD.step() instead of the in-place updates
     +penalty    the bound L2 penalty of fit (its value for the divergence check, its gradient)
-    +backup     fit's per-step copy of the weights (the last finite weights)
     fit         nnlab.train.fit itself (validation of the inputs, epochs, history)
 
 All contenders run in alternating rounds on one BLAS thread; the minimum of the rounds is printed.
@@ -44,10 +43,10 @@ from nnlab.nn.losses import CrossEntropyLoss  # noqa: E402
 from nnlab.nn.regularization import L2  # noqa: E402
 from nnlab.optim import SGD  # noqa: E402
 from nnlab.train import fit  # noqa: E402
-from nnlab.train.loop import _bind_penalty, _WeightBackup, epoch_generator  # noqa: E402
+from nnlab.train.loop import _bind_penalty, epoch_generator  # noqa: E402
 
 ETA, LMBD, BATCH = 0.002, 1.0, 100
-LEVELS = ("inline", "+graph", "+loss node", "+backward", "+Loss", "+optimizer", "+penalty", "+backup")
+LEVELS = ("inline", "+graph", "+loss node", "+backward", "+Loss", "+optimizer", "+penalty")
 _DX, _DW, _DB = ops._LINEAR_VJPS
 
 
@@ -73,8 +72,7 @@ def ladder(level: int, X: np.ndarray, y: np.ndarray, epochs: int) -> float:
     w1, b1, w2, b2 = (p.data for p in params)
     optimizer = SGD(params, lr=ETA)
     loss = CrossEntropyLoss("sum") if level >= 4 else (lambda out, target: F.cross_entropy(out, target, "sum"))
-    penalty, backup = _bind_penalty(L2(LMBD), model), _WeightBackup(params)
-    saved = [np.empty_like(p.data) for p in params]
+    penalty = _bind_penalty(L2(LMBD), model)
     start = time.perf_counter()
     for epoch in range(epochs):
         order = epoch_generator(0, epoch).permutation(len(X))
@@ -112,13 +110,8 @@ def ladder(level: int, X: np.ndarray, y: np.ndarray, epochs: int) -> float:
             if level >= 6:
                 penalty.add_gradients()
             else:
-                gw1 += LMBD * w1
-                gw2 += LMBD * w2
-            if level >= 7:
-                backup.save()
-            else:
-                for p, copy in zip((w1, b1, w2, b2), saved):
-                    copy[...] = p
+                gw1 += w1 if LMBD == 1.0 else LMBD * w1  # as fit's L2 does
+                gw2 += w2 if LMBD == 1.0 else LMBD * w2
             if level >= 5:
                 optimizer.step()
             else:

@@ -202,28 +202,70 @@ def test_divergence_raises_and_keeps_finite_weights(rng):
     assert np.isfinite(evaluate(model, X[:8], t[:8], loss="mse", metrics=())["loss"])
 
 
-@pytest.mark.parametrize("per_step", [True, False])
-def test_divergence_restores_the_last_saved_weights(rng, monkeypatch, per_step):
-    """Per step (small models): the weights before the last update, which gave a finite loss.
-    Per epoch (models above the size limit): the weights at the start of the diverging epoch."""
-    import nnlab.train.loop as loop
+def _diverging_fit(rng, model, optimizer, batch_size=8, callbacks=()):
+    """Train ``model`` at a learning rate that diverges; returns the error and the states the model
+    had at the start (after_step[0]), after every step, and at the start of every epoch."""
     from nnlab.train import LambdaCallback
 
-    if not per_step:
-        monkeypatch.setattr(loop, "_PER_STEP_BACKUP_LIMIT", 0)
     X = rng.normal(scale=10.0, size=(64, 3))
     t = rng.normal(scale=10.0, size=(64, 1))
-    model = linear_model()
     after_step, epoch_start = [model.state_dict()], {}
     record = LambdaCallback(on_batch_end=lambda b, logs: after_step.append(model.state_dict()),
                             on_epoch_begin=lambda e, logs: epoch_start.__setitem__(e, model.state_dict()))
     with pytest.raises(TrainingDivergedError) as info:
-        fit(model, X, t, loss=MSELoss("sum"), optimizer=SGD(model.parameters(), lr=1.0), epochs=50,
-            batch_size=8, seed=0, metrics=(), callbacks=[record])
-    expected = after_step[-2] if per_step else epoch_start[info.value.epoch]
+        fit(model, X, t, loss=MSELoss("sum"), optimizer=optimizer, epochs=200, batch_size=batch_size, seed=0,
+            metrics=(), callbacks=[record, *callbacks])
+    return info.value, after_step, epoch_start
+
+
+def _assert_state(model, expected):
     for k, v in model.state_dict().items():
         np.testing.assert_array_equal(v, expected[k])
-    assert ("before the previous update" if per_step else f"start of epoch {info.value.epoch}") in str(info.value)
+
+
+@pytest.mark.parametrize("batch_size", [8, None])
+def test_divergence_restores_the_weights_before_the_last_update(rng, batch_size):
+    """The last finite weights are those before the previous update, recovered by replaying the epoch
+    from its start; with one step per epoch (batch_size None) that update was the previous epoch's."""
+    model = linear_model()
+    err, after_step, _ = _diverging_fit(rng, model, SGD(model.parameters(), lr=1.0), batch_size)
+    assert len(after_step) > 2 and (batch_size is not None or err.batch == 0 and err.epoch > 0)
+    _assert_state(model, after_step[-2])
+    assert "before the previous update" in str(err) and err.lr == 1.0
+
+
+def test_divergence_replay_restores_dropout_and_momentum_state(rng):
+    """The replay starts from the epoch's random-generator and optimiser states, so a Dropout network
+    trained with momentum gets back exactly the weights before the previous update."""
+    model = nn.Sequential(nn.Dense(3, 16, "relu", dtype=np.float64, rng=1), nn.Dropout(0.3, rng=2),
+                          nn.Dense(16, 1, dtype=np.float64, rng=3))
+    err, after_step, _ = _diverging_fit(rng, model, SGD(model.parameters(), lr=0.05, momentum=0.9))
+    assert err.batch >= 2  # the replay runs at least one update
+    _assert_state(model, after_step[-2])
+
+
+def test_divergence_keeps_the_epoch_start_when_the_replay_differs(rng):
+    """A callback that changes the learning rate after every batch is not replayed, so the replay does
+    not reproduce the run; the model then keeps the weights saved at the start of the epoch."""
+    from nnlab.train import LambdaCallback
+
+    model = linear_model()
+    optimizer = SGD(model.parameters(), lr=0.5)
+    warmup = LambdaCallback(on_batch_end=lambda b, logs: setattr(optimizer, "lr", optimizer.lr * 1.05))
+    err, _, epoch_start = _diverging_fit(rng, model, optimizer, callbacks=[warmup])
+    assert err.batch >= 2, "the scenario must need a replayed update"
+    _assert_state(model, epoch_start[err.epoch])
+    assert f"weights from the start of epoch {err.epoch}" in str(err)
+
+
+def test_divergence_at_the_first_step_leaves_the_weights(rng):
+    model = linear_model()
+    model.weight.data[...] = 1e200  # (W x)^2 overflows at once
+    before = model.state_dict()
+    with pytest.raises(TrainingDivergedError, match="very first batch already gave it, so the weights are unchanged"):
+        fit(model, rng.normal(size=(16, 3)), rng.normal(size=(16, 1)), loss=MSELoss(),
+            optimizer=SGD(model.parameters()), epochs=2, batch_size=None, seed=0, metrics=())
+    _assert_state(model, before)
 
 
 @pytest.mark.parametrize("X, y, match", [

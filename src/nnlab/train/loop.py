@@ -24,12 +24,9 @@ from nnlab.train.callbacks import Callback, CallbackList, TrainingState
 from nnlab.train.history import History
 from nnlab.train.metrics import get_metric, metric_name
 from nnlab.train.progress import ProgressBar
+from nnlab.train.recovery import LastFiniteWeights
 
 __all__ = ["fit", "predict", "evaluate", "TrainingDivergedError", "resolve_loss", "resolve_optimizer"]
-
-#: models with at most this many parameters get a backup copy before every step (else every epoch)
-_PER_STEP_BACKUP_LIMIT = 100_000
-
 
 class TrainingDivergedError(RuntimeError):
     """The training loss became NaN or infinite. The model has been put back to the last weights
@@ -45,16 +42,16 @@ class TrainingDivergedError(RuntimeError):
         The non-finite value.
     """
 
-    def __init__(self, epoch: int, batch: int, lr: float | None, loss: float, restored: bool,
-                 backup: str = "step"):
+    def __init__(self, epoch: int, batch: int, lr: float | None, loss: float, restored: str | int | None = None):
         self.epoch, self.batch, self.lr, self.loss = epoch, batch, lr, loss
         lr_text = "unknown" if lr is None else f"{lr:g}"
-        if not restored:
+        if restored is None:
             where = "the very first batch already gave it, so the weights are unchanged"
-        elif backup == "step":
+        elif restored == "step":
             where = "the model keeps its last finite weights (those before the previous update)"
-        else:
-            where = f"the model keeps its weights from the start of epoch {epoch}, the last ones saved"
+        else:  # the replay from the epoch's snapshot did not reproduce the run (see nnlab.train.recovery)
+            where = (f"the model keeps its weights from the start of epoch {restored} (replaying the steps "
+                     "since then did not reproduce them, e.g. because a callback changed the training)")
         super().__init__(
             f"training diverged: the loss became {loss} at epoch {epoch}, batch {batch} "
             f"(learning rate {lr_text}); {where}. Lower the learning rate"
@@ -422,7 +419,7 @@ def fit(model, X, y, loss: str | Callable = "cross_entropy", optimizer: Any = "s
     reduction = _reduction(loss)
     per_sample_divisor = reduction == "sum"
     step_loss = loss if weights is None else _weighted_loss(loss, reduction)
-    backup = _WeightBackup(model.parameters())
+    recovery = LastFiniteWeights(model, model.parameters(), optimizer)
     penalty_fn = _bind_penalty(penalty, model)
 
     history = History({"epochs": epochs, "initial_epoch": initial_epoch, "batch_size": bs, "samples": n,
@@ -442,8 +439,10 @@ def fit(model, X, y, loss: str | Callable = "cross_entropy", optimizer: Any = "s
                 model.train()
                 lr_now = getattr(optimizer, "lr", None)
                 order = epoch_generator(seed, epoch).permutation(n) if shuffle else np.arange(n)
-                total = _train_epoch(model, X, y, weights, order, bs, step_loss, penalty_fn, optimizer, backup,
+                recovery.start_epoch(epoch, order, n_batches)
+                total = _train_epoch(model, X, y, weights, order, bs, step_loss, penalty_fn, optimizer, recovery,
                                      train_outputs, cbs, epoch, per_sample_divisor)
+                recovery.end_epoch(total)
                 logs = {"loss": total / n}
                 if train_outputs is not None:
                     logs.update(_score(metric_fns, y, _metric_input(train_outputs, kind)))
@@ -467,42 +466,16 @@ def fit(model, X, y, loss: str | Callable = "cross_entropy", optimizer: Any = "s
     return history
 
 
-class _WeightBackup:
-    """The weights to fall back on when the loss turns non-finite.
-
-    A copy is taken before every step while that is cheap (about 2 us a step for the lecture's
-    3 760 parameters, under 1 % of a step), and at the start of every epoch for models above
-    ``_PER_STEP_BACKUP_LIMIT`` parameters, where a copy per step would cost a few per cent.
-    """
-
-    def __init__(self, params):
-        self.params = params
-        self.per_step = sum(p.size for p in params) <= _PER_STEP_BACKUP_LIMIT
-        self.saved = [np.empty_like(p.data) for p in params]
-        self.valid = False
-
-    def save(self) -> None:
-        for p, saved in zip(self.params, self.saved):
-            saved[...] = p.data
-        self.valid = True
-
-    def restore(self) -> bool:
-        """Put the saved weights back (in place); False when nothing was saved yet."""
-        if self.valid:
-            for p, saved in zip(self.params, self.saved):
-                p.data[...] = saved
-                p.grad = None
-        return self.valid
-
-
 def _train_epoch(model, X, y, weights, order, bs, step_loss, penalty: "_BoundPenalty | None", optimizer,
-                 backup: _WeightBackup, train_outputs, cbs: CallbackList, epoch: int, summed: bool) -> float:
-    """One pass over the rows in ``order``; returns the summed per-sample loss (the hot path)."""
+                 recovery: LastFiniteWeights | None, train_outputs, cbs: CallbackList, epoch: int, summed: bool,
+                 stop: int = -1) -> float:
+    """One pass over the rows in ``order``; returns the summed per-sample loss (the hot path).
+
+    With ``stop`` >= 0 (a replay, see :mod:`nnlab.train.recovery`) it returns right after the
+    loss of step ``stop`` has been checked, before that step's update.
+    """
     total = 0.0
     batch_cbs = bool(cbs.batch_callbacks)
-    per_step = backup.per_step
-    if not per_step:
-        backup.save()
     direct = penalty is not None and penalty.direct
     for b in range(-(-len(order) // bs)):
         idx = order[b * bs:(b + 1) * bs]
@@ -517,15 +490,23 @@ def _train_epoch(model, X, y, weights, order, bs, step_loss, penalty: "_BoundPen
             cost = cost + penalty.tensor()
             check = float(cost.data)
         if not math.isfinite(check):
-            restored = backup.restore()
-            raise TrainingDivergedError(epoch, b, getattr(optimizer, "lr", None), check, restored,
-                                        "step" if per_step else "epoch")
+            lr = getattr(optimizer, "lr", None)
+
+            def replay(replay_order, replay_stop):
+                try:
+                    return _train_epoch(model, X, y, weights, replay_order, bs, step_loss, penalty, optimizer, None,
+                                        None, _NO_CALLBACKS, epoch, summed, replay_stop)
+                except TrainingDivergedError:
+                    return None
+
+            restored = None if recovery is None else recovery.restore(b, total, replay)
+            raise TrainingDivergedError(epoch, b, lr, check, restored)
+        if b == stop:
+            return total + (value if summed else value * len(idx))
         optimizer.zero_grad()
         cost.backward()
         if direct:
             penalty.add_gradients()
-        if per_step:  # the weights that gave a finite loss, saved just before they change (still in cache)
-            backup.save()
         optimizer.step()
         total += value if summed else value * len(idx)
         if train_outputs is not None:
@@ -533,6 +514,9 @@ def _train_epoch(model, X, y, weights, order, bs, step_loss, penalty: "_BoundPen
         if batch_cbs:
             cbs.on_batch_end(b, {"loss": value / len(idx) if summed else value})
     return total
+
+
+_NO_CALLBACKS = CallbackList((), None)
 
 
 class _BoundPenalty:
