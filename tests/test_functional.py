@@ -179,6 +179,30 @@ def test_sigmoid_of_minus_1000_is_zero_without_warning():
     np.testing.assert_allclose(bce.item(), 1000.0)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sigmoid_of_large_arrays_matches_expit_without_warnings(rng, dtype):
+    """Arrays above 1024 values take NumPy's exp; the tails (down to where e^-x overflows) must still
+    match SciPy's expit without overflow warnings, and a NaN stays NaN."""
+    from scipy.special import expit
+
+    tails = np.array([-1000.0, -745.0, -720.0, -709.5, -100.0, -90.0, -30.0, 0.0, 30.0, 1000.0])
+    for extreme in (False, True):
+        x = rng.normal(scale=5.0, size=3000)
+        if extreme:
+            x[:len(tails)] = tails
+        x = x.astype(dtype)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            s = ops.sigmoid(x)
+        assert s.dtype == dtype
+        np.testing.assert_allclose(s, expit(x), rtol=4 * np.finfo(dtype).eps, atol=0)
+    x[5] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s = ops.sigmoid(x)
+    assert np.isnan(s[5]) and np.isfinite(np.delete(s, 5)).all()
+
+
 def test_cross_entropy_with_zero_probability_is_finite():
     # The softmax probability of the true class underflows to exactly 0 ...
     z = Tensor(np.array([[0.0, 2000.0]]), requires_grad=True)

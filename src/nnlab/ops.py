@@ -366,9 +366,12 @@ def _sigmoid_raw(x):
             return _expit(x)
         # NumPy's vectorised exp is 2-3x faster than expit on large arrays. e^-x may overflow to inf,
         # and 1 / (1 + inf) is exactly 0, so the overflow warning is silenced, but only when some
-        # -x is that large: entering np.errstate costs more than finding the largest -x.
+        # x is that negative: entering np.errstate costs more than finding the smallest x (argmin,
+        # one of NumPy's vectorised searches, is faster than np.minimum.reduce).
+        limit = _EXP_SAFE.get(x.dtype)
+        safe = limit is not None and x.item(x.argmin()) > -limit
         e = np.negative(x)
-        if np.maximum.reduce(e, axis=None) < _EXP_SAFE.get(e.dtype, -math.inf):
+        if safe:
             np.exp(e, out=e)
         else:
             with np.errstate(over="ignore"):
