@@ -479,7 +479,8 @@ def _train_epoch(model, X, y, weights, order, bs, step_loss, penalty: "_BoundPen
     direct = penalty is not None and penalty.direct
     for b in range(-(-len(order) // bs)):
         idx = order[b * bs:(b + 1) * bs]
-        out = model(node(X[idx], (), ()))  # a constant leaf: the batch is already an array of the right dtype
+        # a constant leaf: the batch is already an array of the right dtype (take: faster than X[idx])
+        out = model(node(X.take(idx, axis=0), (), ()))
         cost = step_loss(out, y[idx]) if weights is None else step_loss(out, y[idx], weights[idx])
         value = float(cost.data)
         if penalty is None:
