@@ -28,6 +28,7 @@ from nnlab.train.recovery import LastFiniteWeights
 
 __all__ = ["fit", "predict", "evaluate", "TrainingDivergedError", "resolve_loss", "resolve_optimizer"]
 
+
 class TrainingDivergedError(RuntimeError):
     """The training loss became NaN or infinite. The model has been put back to the last weights
     that gave a finite loss.
