@@ -234,6 +234,27 @@ def test_divergence_restores_the_weights_before_the_last_update(rng, batch_size)
     assert "before the previous update" in str(err) and err.lr == 1.0
 
 
+def test_divergence_recovery_works_with_an_optimizer_without_state_dict(rng):
+    """fit accepts any object with step() and zero_grad(); a stateless one replays exactly."""
+
+    class PlainSGD:
+        def __init__(self, params, lr):
+            self.params, self.lr = params, lr
+
+        def zero_grad(self):
+            for p in self.params:
+                p.grad = None
+
+        def step(self):
+            for p in self.params:
+                p.data -= self.lr * p.grad
+
+    model = linear_model()
+    err, after_step, _ = _diverging_fit(rng, model, PlainSGD(model.parameters(), lr=0.5))
+    assert err.batch >= 2
+    _assert_state(model, after_step[-2])
+
+
 def test_divergence_replay_restores_dropout_and_momentum_state(rng):
     """The replay starts from the epoch's random-generator and optimiser states, so a Dropout network
     trained with momentum gets back exactly the weights before the previous update."""

@@ -36,7 +36,7 @@ class _Snapshot:
     order: np.ndarray
     last_step: int
     weights: list
-    optimizer: dict
+    optimizer: dict | None
     generators: list
     total: float | None = None  # the epoch's summed loss, once it has finished
 
@@ -51,7 +51,9 @@ class LastFiniteWeights:
     params : list of Tensors
         The parameters that training changes.
     optimizer : Optimizer
-        Its ``state_dict()`` is saved and loaded, so a replayed step updates exactly as the original.
+        Its ``state_dict()`` is saved and loaded, so a replayed step updates exactly as the original
+        (an optimiser without ``state_dict``/``load_state_dict`` is taken to have no state; if it has
+        some, the replay differs and the epoch's starting weights are kept).
     """
 
     def __init__(self, model, params, optimizer):
@@ -71,7 +73,8 @@ class LastFiniteWeights:
             weights = reuse.weights
             for saved, p in zip(weights, self.params):
                 saved[...] = p.data
-        self.current = _Snapshot(epoch, order, steps - 1, weights, self.optimizer.state_dict(),
+        state_dict = getattr(self.optimizer, "state_dict", None)
+        self.current = _Snapshot(epoch, order, steps - 1, weights, state_dict() if callable(state_dict) else None,
                                  [g.bit_generator.state for g in self.generators])
 
     def end_epoch(self, total: float) -> None:
@@ -105,6 +108,7 @@ class LastFiniteWeights:
         for p, saved in zip(self.params, snapshot.weights):
             p.data[...] = saved
             p.grad = None
-        self.optimizer.load_state_dict(snapshot.optimizer)
+        if snapshot.optimizer is not None:
+            self.optimizer.load_state_dict(snapshot.optimizer)
         for g, state in zip(self.generators, snapshot.generators):
             g.bit_generator.state = state
