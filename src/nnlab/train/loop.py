@@ -498,7 +498,7 @@ def _train_epoch(model, X, y, weights, order, bs, step_loss, penalty: "_BoundPen
                 try:
                     return _train_epoch(model, X, y, weights, replay_order, bs, step_loss, penalty, optimizer, None,
                                         None, _NO_CALLBACKS, epoch, summed, replay_stop)
-                except TrainingDivergedError:
+                except Exception:  # diverged earlier, or failed: not the same run, so the epoch start is kept
                     return None
 
             restored = None if recovery is None else recovery.restore(b, total, replay)
