@@ -59,19 +59,28 @@ def _affine_vjps(dz_of):
             memo[0], memo[1] = g, dz_of(g, out)
         return memo[1]
 
-    return (
-        lambda g, out, x, h, w_ih, w_hh, b: dz(g, out) @ w_ih.T,
-        lambda g, out, x, h, w_ih, w_hh, b: dz(g, out) @ w_hh.T,
-        lambda g, out, x, h, w_ih, w_hh, b: x.T @ dz(g, out),
-        lambda g, out, x, h, w_ih, w_hh, b: h.T @ dz(g, out),
-        lambda g, out, x, h, w_ih, w_hh, b: ops.sum(dz(g, out), axis=0),
+    return (  # ndarray.dot on NumPy arrays (first order), as in ops.linear; @ on Tensors
+        lambda g, out, x, h, w_ih, w_hh, b: _product(dz(g, out), w_ih.T),
+        lambda g, out, x, h, w_ih, w_hh, b: _product(dz(g, out), w_hh.T),
+        lambda g, out, x, h, w_ih, w_hh, b: _product(x.T, dz(g, out)),
+        lambda g, out, x, h, w_ih, w_hh, b: _product(h.T, dz(g, out)),
+        lambda g, out, x, h, w_ih, w_hh, b: ops._bias_vjp(dz(g, out), None, x, w_ih, b),
     )
+
+
+def _product(a, b):
+    """a @ b; for NumPy arrays ndarray.dot, the same BLAS call without the ufunc's dispatch."""
+    return a.dot(b) if type(a) is np.ndarray and type(b) is np.ndarray else a @ b
 
 
 def _affine_parents(x, h, w_ih, w_hh, b):
     parents = tuple(_lift(t, w_ih) for t in (x, h, w_ih, w_hh, b))
-    z = parents[0].data @ parents[2].data + parents[1].data @ parents[3].data + parents[4].data
-    return parents, z
+    x, h, w_ih, w_hh, b = (p.data for p in parents)
+    z = _product(x, w_ih) + _product(h, w_hh)
+    if type(z) is np.ndarray and type(b) is np.ndarray and b.dtype == z.dtype:
+        z += b  # in place: the same sum (x W_ih + h W_hh) + b, one array less
+        return parents, z
+    return parents, z + b
 
 
 def elman_cell(x: Any, h: Any, w_ih: Tensor, w_hh: Tensor, b: Tensor, nonlinearity: str = "tanh") -> Tensor:
@@ -98,14 +107,37 @@ def lstm_gates(x: Any, h: Any, w_ih: Tensor, w_hh: Tensor, b: Tensor) -> Tensor:
     dz = g * sigma (1 - sigma) on the sigmoid blocks and g * (1 - tanh^2) on the g block.
     """
     parents, z = _affine_parents(x, h, w_ih, w_hh, b)
-    xp = namespace(z)
-    is_tanh = _gate_mask(z.shape[-1] // 4)
-    out = xp.where(is_tanh, xp.tanh(z), ops.sigmoid(z))
-    return node(out, parents, _affine_vjps(lambda g, out: g * ops.where(is_tanh, 1.0 - out * out, out * (1.0 - out))))
+    hidden = z.shape[-1] // 4
+    if type(z) is np.ndarray:  # sigma on all four blocks, then tanh on the g block (not both everywhere)
+        out = ops.sigmoid(z)
+        out[:, 2 * hidden:3 * hidden] = np.tanh(z[:, 2 * hidden:3 * hidden])
+    else:
+        xp = namespace(z)
+        out = xp.where(_gate_mask(hidden), xp.tanh(z), ops.sigmoid(z))
+    return node(out, parents, _affine_vjps(lambda g, out: _gates_dz(g, out, hidden)))
+
+
+def _gates_dz(g, out, hidden: int):
+    """dL/dz of the gates: g sigma (1 - sigma) on the sigmoid blocks, g (1 - tanh^2) on the g block."""
+    if type(out) is not np.ndarray:  # Tensors (building the graph) and other array libraries
+        is_tanh = _gate_mask(hidden)
+        return g * ops.where(is_tanh, 1.0 - out * out, out * (1.0 - out))
+    d = 1.0 - out
+    d *= out
+    tanh_block = out[:, 2 * hidden:3 * hidden]
+    d[:, 2 * hidden:3 * hidden] = 1.0 - tanh_block * tanh_block
+    d *= g
+    return d
 
 
 def _block(a, k: int, hidden: int):
     return a[:, k * hidden:(k + 1) * hidden]
+
+
+def _same_numpy(*arrays) -> bool:
+    """Whether a first-order VJP may compute in place: NumPy arrays (not Tensors) of one dtype."""
+    dtype = arrays[0].dtype
+    return all(type(a) is np.ndarray and a.dtype == dtype for a in arrays)
 
 
 def lstm_cell_state(gates: Tensor, c: Any) -> Tensor:
@@ -116,6 +148,13 @@ def lstm_cell_state(gates: Tensor, c: Any) -> Tensor:
     data = _block(a, 1, hidden) * c.data + _block(a, 0, hidden) * _block(a, 2, hidden)
 
     def d_gates(g, out, gates, c):
+        if _same_numpy(g, gates, c):  # the four blocks written in place of a concatenation
+            d = np.empty_like(gates)
+            np.multiply(g, _block(gates, 2, hidden), out=_block(d, 0, hidden))
+            np.multiply(g, c, out=_block(d, 1, hidden))
+            np.multiply(g, _block(gates, 0, hidden), out=_block(d, 2, hidden))
+            _block(d, 3, hidden)[...] = 0.0
+            return d
         i, f, gg = (_block(gates, k, hidden) for k in range(3))
         return ops.concatenate([g * gg, g * c, g * i, g * 0.0], axis=1)
 
@@ -126,13 +165,23 @@ def lstm_hidden(gates: Tensor, c: Any) -> Tensor:
     """h = o * tanh(c) from gates [i, f, g, o];  d/dgates = [0, 0, 0, g' tanh c], d/dc = g' o (1 - tanh^2 c)."""
     gates, c = _lift(gates), _lift(c, gates)
     hidden = c.shape[-1]
-    data = _block(gates.data, 3, hidden) * namespace(c.data).tanh(c.data)
+    tanh_c = namespace(c.data).tanh(c.data)
+    data = _block(gates.data, 3, hidden) * tanh_c
 
     def d_gates(g, out, gates, c):
+        if _same_numpy(g, gates, c):  # zeros with the o block written in place of a concatenation
+            d = np.zeros_like(gates)
+            np.multiply(g, tanh_c, out=_block(d, 3, hidden))
+            return d
         zero = g * 0.0
         return ops.concatenate([zero, zero, zero, g * ops.tanh(c)], axis=1)
 
     def d_c(g, out, gates, c):
+        if _same_numpy(g, gates, c):  # first order: tanh c from the forward pass
+            d = 1.0 - tanh_c * tanh_c
+            d *= _block(gates, 3, hidden)
+            d *= g
+            return d
         t = ops.tanh(c)
         return g * _block(gates, 3, hidden) * (1.0 - t * t)
 
