@@ -266,8 +266,8 @@ def linear(x, weight, bias=None):
 
 
 def _affine(x, w, b):
-    """x @ w + b for arrays. On NumPy the product is ``ndarray.dot`` (see _LINEAR_VJPS) and a bias
-    row of the same dtype is added in place (one array less)."""
+    """x @ w + b for arrays, the product as in _product; a NumPy bias row of the same dtype is added
+    in place (one array less)."""
     if type(x) is not np.ndarray or type(w) is not np.ndarray:
         return x @ w + b
     out = x.dot(w)
@@ -294,9 +294,14 @@ def _constant_vector(make, n: int, dtype) -> np.ndarray:
     return vector
 
 
-# Shared by every linear node: they close over nothing (x and W are 2-D here). On NumPy arrays (first
-# order) the products are ndarray.dot, a direct BLAS call that costs about 0.3 us less than the @
-# ufunc on the lecture's small matrices (a tenth of their time); Tensors (create_graph) use @.
+def _product(a, b):
+    """a @ b of 2-D operands. On NumPy arrays it is ``ndarray.dot``: the same BLAS call without the
+    ufunc's dispatch, about 0.3 us less on the lecture's small matrices (a tenth of their time)."""
+    return a.dot(b) if type(a) is np.ndarray and type(b) is np.ndarray else a @ b
+
+
+# Shared by every linear node: they close over nothing (x and W are 2-D here). _product is written
+# out in them and in _affine: one Python call more per product costs 1.5-2 % of the lecture's step.
 _LINEAR_VJPS = (
     lambda g, out, x, w, b=None: g.dot(w.T) if type(g) is np.ndarray else g @ w.T,
     lambda g, out, x, w, b=None: x.T.dot(g) if type(g) is np.ndarray else x.T @ g,

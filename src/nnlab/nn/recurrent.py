@@ -35,7 +35,7 @@ from nnlab import ops
 from nnlab._backend import namespace
 from nnlab.data.validation import check_integer
 from nnlab.nn.module import Module, Parameter, as_generator
-from nnlab.ops import _lift, _raw, node
+from nnlab.ops import _lift, _product, _raw, node
 from nnlab.tensor import Tensor
 
 __all__ = ["RNN", "LSTM", "elman_cell", "lstm_gates", "lstm_cell_state", "lstm_hidden"]
@@ -59,18 +59,13 @@ def _affine_vjps(dz_of):
             memo[0], memo[1] = g, dz_of(g, out)
         return memo[1]
 
-    return (  # ndarray.dot on NumPy arrays (first order), as in ops.linear; @ on Tensors
+    return (
         lambda g, out, x, h, w_ih, w_hh, b: _product(dz(g, out), w_ih.T),
         lambda g, out, x, h, w_ih, w_hh, b: _product(dz(g, out), w_hh.T),
         lambda g, out, x, h, w_ih, w_hh, b: _product(x.T, dz(g, out)),
         lambda g, out, x, h, w_ih, w_hh, b: _product(h.T, dz(g, out)),
         lambda g, out, x, h, w_ih, w_hh, b: ops._bias_vjp(dz(g, out), None, x, w_ih, b),
     )
-
-
-def _product(a, b):
-    """a @ b; for NumPy arrays ndarray.dot, the same BLAS call without the ufunc's dispatch."""
-    return a.dot(b) if type(a) is np.ndarray and type(b) is np.ndarray else a @ b
 
 
 def _affine_parents(x, h, w_ih, w_hh, b):
