@@ -182,6 +182,18 @@ def test_forward_derivatives_give_the_reverse_mode_cost_and_gradient(name):
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12 * np.max(np.abs(b)))
 
 
+def test_a_parameter_the_cost_does_not_use_gets_a_zero_gradient():
+    from nnlab.de.problems import get_problem
+
+    solver = get_problem("decay").solver(seed=3)
+    params, points = solver.network.parameters(), solver.sampler.sample()
+    unused = Tensor(np.ones((2, 3)), requires_grad=True)
+    value, grads = solver._loss_and_grads(points, [*params, unused])
+    assert value == solver._loss_and_grads(points, params)[0]
+    np.testing.assert_array_equal(grads[-1], np.zeros((2, 3)))
+    assert len(grads) == len(params) + 1 and all(g.shape == p.shape for g, p in zip(grads, params))
+
+
 def test_mixed_and_third_derivatives_fall_back_to_reverse_mode():
     from nnlab.de import InitialBoundary1D
 

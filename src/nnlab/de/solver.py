@@ -306,7 +306,7 @@ class Solver:
             if not value.requires_grad:
                 return float(value.item()), [np.zeros_like(p.data) for p in params]
             grads = grad(value, params, allow_unused=True)
-        return float(value.item()), [np.zeros_like(p.data) if g is None else g.data for g in grads]
+        return float(value.item()), [np.zeros_like(p.data) if g is None else g.data for p, g in zip(params, grads)]
 
     # -- the minimisation -----------------------------------------------------------------------
     def solve(self) -> Solution:
