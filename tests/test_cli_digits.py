@@ -8,15 +8,6 @@ import pytest
 from nnlab.cli import main
 
 
-@pytest.fixture(autouse=True)
-def one_blas_thread():
-    """These small matrix products run fastest on one thread; several threads per process on a
-    shared 2-core machine (pytest -n 2) slow them down up to tenfold."""
-    threadpoolctl = pytest.importorskip("threadpoolctl")
-    with threadpoolctl.threadpool_limits(1):
-        yield
-
-
 def test_digits_writes_its_outputs(tmp_path, capsys):
     out = tmp_path / "run"
     assert main(["digits", "--output-dir", str(out), "--epochs", "5", "--seed", "1"]) == 0

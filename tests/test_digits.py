@@ -13,15 +13,6 @@ from nnlab.train import accuracy, fit, predict
 from nnlab.train.loop import epoch_generator
 
 
-@pytest.fixture(autouse=True)
-def one_blas_thread():
-    """These small matrix products run fastest on one thread; several threads per process on a
-    shared 2-core machine (pytest -n 2) slow them down up to tenfold."""
-    threadpoolctl = pytest.importorskip("threadpoolctl")
-    with threadpoolctl.threadpool_limits(1):
-        yield
-
-
 @pytest.fixture(scope="module")
 def digits():
     X, y = load_digits(dtype=np.float64)

@@ -14,15 +14,12 @@ from nnlab import ops
 
 __all__ = ["Loss", "MSELoss", "BCEWithLogitsLoss", "BCELoss", "CrossEntropyLoss", "LOSSES", "get_loss"]
 
-_REDUCTIONS = ("mean", "sum", "none")
-
-
 class Loss:
     """Base class: stores ``reduction`` and calls :meth:`forward` (prediction, target)."""
 
     def __init__(self, reduction: str = "mean"):
-        if reduction not in _REDUCTIONS:
-            raise ValueError(f"reduction must be one of {_REDUCTIONS}, got {reduction!r}; use 'mean' "
+        if reduction not in F._REDUCTIONS:
+            raise ValueError(f"reduction must be one of {F._REDUCTIONS}, got {reduction!r}; use 'mean' "
                              "(average over the batch) or 'sum' (the lecture's summed cost)")
         self.reduction = reduction
 
