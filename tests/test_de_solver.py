@@ -5,7 +5,7 @@ import pytest
 
 import nnlab
 from nnlab import Tensor
-from nnlab.de import IVP, D, DirichletBVP, Grid, LatinHypercube, Solver, diff, laplacian, solve
+from nnlab.de import IVP, D, Grid, LatinHypercube, Solver, diff, laplacian, solve
 from nnlab.de.lecture import lecture_errors, lecture_solver
 from nnlab.de.optimizers import make_optimizer
 

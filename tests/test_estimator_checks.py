@@ -3,10 +3,7 @@
 The checked instances are configured as scikit-learn configures its own MLPs for these checks
 (``max_iter=100`` in sklearn/utils/_test_common/instance_generator.py); defaults are unchanged.
 """
-import warnings
-
 import pytest
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from nnlab.estimators import MLPClassifier, MLPRegressor
