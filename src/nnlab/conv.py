@@ -23,12 +23,14 @@ its VJP scatters g back to that entry, and the VJP of the scatter is the selecti
 """
 from __future__ import annotations
 
+import functools
 from typing import Any, Sequence
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from nnlab import ops
+from nnlab._geometry import output_hw, pair
 from nnlab.ops import _lift, _raw, node
 from nnlab.tensor import Tensor
 
@@ -38,25 +40,12 @@ __all__ = [
 ]
 
 Pads = tuple  # (top, bottom, left, right)
+_pair = functools.partial(pair, low=1)  # kernel sizes and strides: (v, v) or (v0, v1), positive
 
 
 # --------------------------------------------------------------------------------------------
 # Arguments: sizes, strides and paddings
 # --------------------------------------------------------------------------------------------
-def _pair(value: Any, name: str) -> tuple[int, int]:
-    """(v, v) for an int, the pair itself for a pair of positive ints."""
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        pair = (int(value), int(value))
-    elif isinstance(value, (tuple, list)) and len(value) == 2 and all(
-            isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value):
-        pair = (int(value[0]), int(value[1]))
-    else:
-        raise ValueError(f"{name} must be an int or a pair of ints, got {value!r}")
-    if min(pair) < 1:
-        raise ValueError(f"{name} must be positive, got {value!r}")
-    return pair
-
-
 def resolve_padding(padding: Any, input_hw: Sequence[int], kernel_hw: Sequence[int],
                     stride_hw: Sequence[int]) -> Pads:
     """Padding as (top, bottom, left, right).
@@ -93,8 +82,7 @@ def resolve_padding(padding: Any, input_hw: Sequence[int], kernel_hw: Sequence[i
 def conv_output_shape(input_hw: Sequence[int], kernel_size: Any, stride: Any = 1, padding: Any = 0) -> tuple[int, int]:
     """(Ho, Wo) = floor((H + pads - k) / s) + 1 per axis."""
     k, s = _pair(kernel_size, "kernel_size"), _pair(stride, "stride")
-    pt, pb, pl, pr = resolve_padding(padding, input_hw, k, s)
-    return ((input_hw[0] + pt + pb - k[0]) // s[0] + 1, (input_hw[1] + pl + pr - k[1]) // s[1] + 1)
+    return output_hw(input_hw, k, s, resolve_padding(padding, input_hw, k, s))
 
 
 def _check_image(x, name: str = "x") -> None:
@@ -113,8 +101,7 @@ def _check_image(x, name: str = "x") -> None:
 
 
 def _output_hw(hw, k, s, pads) -> tuple[int, int]:
-    ho = (hw[0] + pads[0] + pads[1] - k[0]) // s[0] + 1
-    wo = (hw[1] + pads[2] + pads[3] - k[1]) // s[1] + 1
+    ho, wo = output_hw(hw, k, s, pads)
     if ho < 1 or wo < 1:
         raise ValueError(
             f"the window {k} does not fit the input of size {tuple(hw)} with padding {pads}: "

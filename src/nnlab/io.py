@@ -14,13 +14,13 @@ from __future__ import annotations
 import importlib
 import json
 import os
-import secrets
 from pathlib import Path
 from typing import Any, Callable, NamedTuple
 
 import numpy as np
 from numpy.lib.npyio import NpzFile
 
+from nnlab._files import write_atomically
 from nnlab.nn.activations import ELU, Activation, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Softplus, Step, Tanh
 from nnlab.nn.container import Sequential, layer_spec
 from nnlab.nn.layers import Dense, Dropout, Flatten
@@ -172,40 +172,17 @@ def _npz_path(path: str | os.PathLike) -> Path:
 
 
 def _atomic_savez(path: Path, arrays: dict[str, np.ndarray]) -> None:
-    """Write ``arrays`` to a temporary file beside ``path``, then rename it over ``path``.
-
-    A failure at any point leaves an existing file at ``path`` untouched.
-    """
+    """Write ``arrays`` with :func:`nnlab._files.write_atomically` (directory must exist; old file kept on failure)."""
     for key, a in arrays.items():
         if a.dtype.hasobject:  # np.savez would pickle it
             raise ValueError(f"cannot save entry {key!r}: arrays of Python objects would need pickle; "
                              f"convert it to a numeric array")
-    if path.is_dir():
-        raise IsADirectoryError(f"cannot save to {path}: it is a directory; give a file name such as "
-                                f"{path / 'model.npz'}")
-    if path.parent.exists() and not path.parent.is_dir():
-        raise NotADirectoryError(f"cannot save to {path}: {path.parent} is a file, not a directory; "
-                                 "choose a path inside a directory")
-    if not path.parent.is_dir():
-        raise FileNotFoundError(f"cannot save to {path}: directory {path.parent} does not exist; create it first")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # mode 0o666 & ~umask, as a plain open
-    except OSError as exc:  # read-only file system, no permission, ...
-        raise type(exc)(f"cannot save to {path}: cannot create a file in {path.parent} ({exc.strerror}); "
-                        "choose a writable directory") from None
-    try:
-        with os.fdopen(fd, "wb") as f:
+
+    def write(tmp: str) -> None:
+        with open(tmp, "wb") as f:  # a file object: np.savez would append .npz to a path without it
             np.savez(f, **arrays)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+
+    write_atomically(path, write)
 
 
 def _read_npz(path: str | os.PathLike, what: str) -> tuple[Path, dict[str, np.ndarray], dict]:

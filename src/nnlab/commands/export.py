@@ -47,7 +47,12 @@ def output_path(args: argparse.Namespace) -> Path:
     if args.output is not None:
         return args.output
     name = args.model.with_suffix(SUFFIX[args.to]).name
-    return (args.output_dir / name) if args.output_dir is not None else args.model.with_suffix(SUFFIX[args.to])
+    if args.output_dir is None:
+        return args.model.with_suffix(SUFFIX[args.to])
+    if args.output_dir.exists() and not args.output_dir.is_dir():
+        raise NotADirectoryError(f"--output-dir {args.output_dir} is a file, not a directory; choose another path")
+    args.output_dir.mkdir(parents=True, exist_ok=True)  # the command creates its --output-dir; the writers never do
+    return args.output_dir / name
 
 
 def run(args: argparse.Namespace) -> int:

@@ -5,7 +5,7 @@ from typing import Any, Iterator
 
 import numpy as np
 
-from nnlab.nn.module import as_generator
+from nnlab._random import as_generator
 
 __all__ = ["iterate_minibatches", "n_batches"]
 

@@ -5,7 +5,7 @@ from typing import Any
 
 import numpy as np
 
-from nnlab.nn.module import as_generator
+from nnlab._random import as_generator
 
 __all__ = ["load_digits", "load_breast_cancer", "franke_function", "make_franke", "runge_function", "make_runge"]
 

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from nnlab.data.validation import check_array
-from nnlab.nn.module import as_generator
+from nnlab._random import as_generator
 
 __all__ = ["train_test_split", "one_hot", "StandardScaler", "MinMaxScaler"]
 

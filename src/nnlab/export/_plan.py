@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from nnlab._geometry import output_hw, pair
 from nnlab.nn.activations import ACTIVATIONS, ELU, Activation, LeakyReLU, Softmax, activation_name
 from nnlab.nn.container import Sequential
 from nnlab.nn.layers import Dense, Dropout, Flatten
@@ -172,13 +173,6 @@ def model_dtype(model: Module, default: Any = np.float32) -> np.dtype:
     return dtypes.pop() if dtypes else np.dtype(default)
 
 
-def pair(value: Any) -> tuple[int, int]:
-    """(v, v) for an int, (v0, v1) for a pair."""
-    if isinstance(value, (tuple, list)):
-        return int(value[0]), int(value[1])
-    return int(value), int(value)
-
-
 def conv_pads(layer: Module, input_hw: tuple[int, int] | None = None) -> tuple[int, int, int, int] | None:
     """A Conv2D's zero padding as (top, bottom, left, right), as ``nnlab.conv.resolve_padding`` gives it.
 
@@ -242,10 +236,10 @@ def _flat_size(steps: list[Step], shape: tuple[int, int, int]) -> int | None:
         if step.kind == "conv":
             k, s = pair(step.layer.kernel_size), pair(step.layer.stride)
             top, bottom, left, right = conv_pads(step.layer, (h, w))
-            c, h, w = step.layer.out_channels, (h + top + bottom - k[0]) // s[0] + 1, (w + left + right - k[1]) // s[1] + 1
+            c, (h, w) = step.layer.out_channels, output_hw((h, w), k, s, (top, bottom, left, right))
         elif step.kind in ("maxpool", "avgpool"):
             k, s, p = pair(step.layer.kernel_size), pair(step.layer.stride), int(step.layer.padding)
-            h, w = (h + 2 * p - k[0]) // s[0] + 1, (w + 2 * p - k[1]) // s[1] + 1
+            h, w = output_hw((h, w), k, s, (p, p, p, p))
         elif step.kind == "flatten":
             return c * h * w
         elif step.kind == "dense":

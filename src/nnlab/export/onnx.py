@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
-from nnlab.export._atomic import write_atomically
+from nnlab._files import write_atomically
 from nnlab.export._plan import Act, Step, conv_pads, input_shape as infer_input_shape, model_dtype, pair, plan
 from nnlab.nn.module import Module
 

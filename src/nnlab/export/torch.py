@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
-from nnlab.export._atomic import write_atomically
+from nnlab._files import write_atomically
 from nnlab.export._plan import (
     SUPPORTED, Act, Step, UnsupportedLayerError, conv_classes, conv_pads, input_shape as infer_input_shape,
     model_dtype, pair, plan,

@@ -5,6 +5,7 @@ from typing import Any, Iterator
 
 import numpy as np
 
+from nnlab._random import as_generator  # re-exported: nn.as_generator is public
 from nnlab.tensor import Tensor
 
 __all__ = ["Module", "Parameter", "as_generator"]
@@ -13,19 +14,6 @@ __all__ = ["Module", "Parameter", "as_generator"]
 def Parameter(data: Any, dtype: Any = None) -> Tensor:
     """A trainable tensor: a leaf with ``requires_grad=True``."""
     return Tensor(data, requires_grad=True, dtype=dtype)
-
-
-def as_generator(rng: "np.random.Generator | int | None") -> np.random.Generator:
-    """A NumPy Generator from a seed, a Generator (returned as is) or None (fresh entropy)."""
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
-        if rng < 0:
-            raise ValueError(f"an int seed must be >= 0, got {rng}; pass a non-negative seed such as 0")
-        return np.random.default_rng(rng)
-    if rng is None:
-        return np.random.default_rng()
-    raise TypeError(f"rng must be a numpy.random.Generator, an int seed or None, got {type(rng).__name__}")
 
 
 class Module:

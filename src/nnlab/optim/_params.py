@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 from typing import Any, Iterable
 
+from nnlab._validation import check_number
 from nnlab.tensor import Tensor
 
 ParamsLike = Any  # a Module, a Tensor, an iterable of Tensors or of (name, Tensor) pairs
@@ -44,21 +45,9 @@ def named_parameters_of(params: ParamsLike, what: str = "params") -> list[tuple[
     return named
 
 
-def check_option(name: str, value: Any, low: float = 0.0, high: float = math.inf, *,
-                 low_open: bool = False, high_open: bool = False, allow_none: bool = False) -> Any:
-    """``value`` as a Python float after checking low <= value <= high (open ends where asked)."""
-    if value is None and allow_none:
-        return None
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a number, got {value!r}") from None
-    too_low = v <= low if low_open else v < low
-    too_high = v >= high if high_open else v > high
-    if math.isnan(v) or too_low or too_high:
-        interval = f"{'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
-        raise ValueError(f"{name} must lie in {interval}, got {value!r}")
-    return v
+def check_option(name: str, value: Any, low: float = 0.0, high: float = math.inf, **open_ends: bool) -> Any:
+    """:func:`nnlab._validation.check_number` with the optimisers' default lower bound 0."""
+    return check_number(name, value, low, high, **open_ends)
 
 
 def copy_array(x: Any) -> Any:
