@@ -43,16 +43,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def output_path(args: argparse.Namespace) -> Path:
-    """Where the export goes: --output, else --output-dir/<name><suffix>, else beside the model."""
+    """Where the export goes: --output, else --output-dir/<name><suffix>, else beside the model.
+
+    The command creates the directory it is given (the library's writers never create directories).
+    """
     if args.output is not None:
-        return args.output
-    name = args.model.with_suffix(SUFFIX[args.to]).name
-    if args.output_dir is None:
+        path = args.output
+    elif args.output_dir is not None:
+        path = args.output_dir / args.model.with_suffix(SUFFIX[args.to]).name
+    else:
         return args.model.with_suffix(SUFFIX[args.to])
-    if args.output_dir.exists() and not args.output_dir.is_dir():
-        raise NotADirectoryError(f"--output-dir {args.output_dir} is a file, not a directory; choose another path")
-    args.output_dir.mkdir(parents=True, exist_ok=True)  # the command creates its --output-dir; the writers never do
-    return args.output_dir / name
+    if path.parent.exists() and not path.parent.is_dir():
+        raise NotADirectoryError(f"{path.parent} is a file, not a directory; choose another path")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def run(args: argparse.Namespace) -> int:
