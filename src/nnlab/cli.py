@@ -3,9 +3,10 @@
 A command module provides ``HELP`` (one line), ``add_arguments(parser)`` and ``run(args) -> int``.
 Modules are imported only when their command runs, so ``nnlab --help`` stays fast.
 
-Bad input that a command does not catch itself (a ValueError, TypeError or OSError, a diverged
-training run) ends the command with one line ``nnlab <command>: error: <message>`` on stderr and
-exit status 2 (1 for a diverged run) instead of a traceback; set ``NNLAB_TRACEBACK=1`` to see it.
+Bad input ends a command with one line ``nnlab <command>: error: <message>`` on stderr and exit
+status 2, whether argparse finds it (an unknown option, a malformed list) or the experiment does (a
+ValueError, TypeError or OSError); a diverged training run exits with status 1 the same way. Set
+``NNLAB_TRACEBACK=1`` to see the traceback instead.
 """
 from __future__ import annotations
 
@@ -33,9 +34,16 @@ COMMANDS: dict[str, str] = {
 }
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with an error as one line ``nnlab <command>: error: ...`` (no usage block) and status 2."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {' '.join(message.split())} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``nnlab`` parser with one sub-command per entry of :data:`COMMANDS` (imports every command)."""
-    parser = argparse.ArgumentParser(prog="nnlab", description="Neural-network experiments from the lecture.")
+    parser = Parser(prog="nnlab", description="Neural-network experiments from the lecture.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name, module_path in COMMANDS.items():
@@ -67,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv and argv[0] in COMMANDS and not any(a in ("-h", "--help") for a in argv[:1]):
         # Build only the parser of the command that runs.
         module = importlib.import_module(COMMANDS[argv[0]])
-        parser = argparse.ArgumentParser(prog=f"nnlab {argv[0]}", description=module.HELP)
+        parser = Parser(prog=f"nnlab {argv[0]}", description=module.HELP)
         module.add_arguments(parser)
         args = parser.parse_args(argv[1:])
         args.command = argv[0]

@@ -31,7 +31,8 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-__all__ = ["NETWORKS", "LIBRARIES", "CompareRow", "CompareResult", "compare_libraries", "train_library", "digits_data"]
+__all__ = ["NETWORKS", "LIBRARIES", "CompareRow", "CompareResult", "compare_libraries", "train_library", "digits_data",
+           "CompareConfig", "run"]
 
 NETWORKS: dict[str, tuple[int, ...]] = {"64-50-10": (50,), "64-100-50-10": (100, 50)}
 LIBRARIES = ("nnlab", "sklearn", "torch", "keras")
@@ -355,3 +356,66 @@ def compare_libraries(libraries: Sequence[str] = LIBRARIES, networks: Sequence[s
     settings = dict(eta=float(eta), lam=float(lam), epochs=int(epochs), batch_size=int(batch_size), seed=int(seed),
                     threads=threads if threads is not None else "default")
     return CompareResult(rows, notes, settings)
+
+
+@dataclass
+class CompareConfig:
+    """Which libraries and networks, and the settings they all share."""
+
+    libraries: tuple[str, ...] = LIBRARIES
+    networks: tuple[str, ...] = tuple(NETWORKS)
+    eta: float = 0.5
+    lam: float = 1e-4
+    epochs: int = 100
+    batch_size: int = 100
+    seed: int = 0
+    threads: int = 1
+    output_dir: Path = Path("runs/compare")
+
+    def check(self) -> None:
+        """ValueError (TypeError for a non-integer count) naming the option that cannot give a run."""
+        from nnlab._validation import check_integer
+
+        for key in ("epochs", "batch_size", "threads"):
+            check_integer(getattr(self, key), f"--{key.replace('_', '-')}")
+        if not (self.eta > 0 and self.lam >= 0):
+            raise ValueError(f"--eta must be > 0 and --lam >= 0, got {self.eta} and {self.lam}")
+        for option, names, known in (("--libraries", self.libraries, LIBRARIES), ("--networks", self.networks, NETWORKS)):
+            unknown = [n for n in names if n not in known]
+            if unknown or not names:
+                raise ValueError(f"{option}: choose from {', '.join(known)}, got {', '.join(names) or 'nothing'}")
+
+
+def run(config: CompareConfig) -> "Result":
+    """Train, compare, and write compare.csv, compare.md and compare_accuracy.png into ``config.output_dir``."""
+    from nnlab.experiments.result import Result, Table
+    from nnlab.plots.compare import plot_epoch_accuracy
+
+    config.check()
+    out = Path(config.output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    result = compare_libraries(config.libraries, config.networks, eta=config.eta, lam=config.lam,
+                               epochs=config.epochs, batch_size=config.batch_size, seed=config.seed,
+                               threads=config.threads)
+    result.to_csv(out / "compare.csv")
+    (out / "compare.md").write_text(result.to_markdown())
+    st = result.settings
+    curves = plot_epoch_accuracy(result, out / "compare_accuracy.png",
+                                 title=f"SGD eta={st['eta']:g}, lambda={st['lam']:g}, batch {st['batch_size']}")
+    by_network: dict[str, dict[str, CompareRow]] = {}
+    for r in result.rows:
+        by_network.setdefault(r.network, {})[r.library] = r
+    numbers: dict[str, Any] = {}
+    for network, libs in by_network.items():
+        for lib, r in libs.items():
+            numbers[f"{lib} {network} test accuracy"] = r.test_accuracy
+            if "nnlab" in libs and lib != "nnlab" and r.wall_time > 0:
+                numbers[f"{network}: nnlab time / {lib} time"] = libs["nnlab"].wall_time / r.wall_time
+    parts = [f"{r.library} {r.network} {r.test_accuracy:.4f} ({r.wall_time:.2f} s)" for r in result.rows]
+    skipped = f"; skipped: {', '.join(n.split(' ')[0] for n in result.notes)}" if result.notes else ""
+    table = Table(["library", "network", "test accuracy", "training time (s)"],
+                  [[r.library, r.network, r.test_accuracy, r.wall_time] for r in result.rows],
+                  f"{st['epochs']} epochs, same eta, lambda, batch size and seed in every library")
+    return Result(headline=f"test accuracy: {'; '.join(parts)}{skipped} ({out})", numbers=numbers,
+                  figures={"accuracy per epoch": Path(curves)}, tables=[table], notes=list(result.notes),
+                  output_dir=out)

@@ -30,13 +30,16 @@ class Result:
     numbers : dict
         Named figures of the run (accuracies, errors, times), for the report and for tests.
     figures : dict
-        Caption -> path of each PNG the run wrote.
+        Short name -> path of each PNG the run wrote (the report looks figures up by name and captions them).
     tables : list of Table
         Tables for the report; a command may also write them as CSV files.
     lines : list of str
         Further lines a command prints after the headline (files written, per-case figures).
     output_dir : Path or None
         Where the run wrote its files.
+    notes : list of str
+        Remarks the report shows beside the figures and a command does not print (a library that
+        was skipped, the setting behind a number).
     """
 
     headline: str
@@ -45,6 +48,7 @@ class Result:
     tables: list[Table] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
     output_dir: Path | None = None
+    notes: list[str] = field(default_factory=list)
 
     def printed(self) -> str:
         """The text a command prints for this result: the headline, then the other lines."""

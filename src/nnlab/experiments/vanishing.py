@@ -52,7 +52,7 @@ from nnlab._threads import blas_threads
 from nnlab.experiments._csv import write_rows
 
 __all__ = ["ACTIVATIONS", "INITIALIZERS", "CaseResult", "VanishingResult", "run_case", "vanishing_study",
-           "load_data", "build_network", "activation_histograms"]
+           "load_data", "build_network", "activation_histograms", "check_names", "VanishingConfig", "run"]
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu")
 INITIALIZERS = ("normal", "glorot_uniform", "glorot_normal", "he_normal")
@@ -313,6 +313,20 @@ class VanishingResult:
         return "; ".join(parts)
 
 
+def check_names(activations: Sequence[str], inits: Sequence[str]) -> None:
+    """ValueError listing the valid names for an unknown activation or initialiser (or none given)."""
+    from nnlab.nn.activations import ACTIVATIONS as REGISTERED
+    from nnlab.nn.init import get_initializer
+
+    if not activations or not inits:
+        raise ValueError("give at least one activation and one initialiser")
+    for a in activations:
+        if a not in REGISTERED:
+            raise ValueError(f"unknown activation {a!r}; choose from {list(ACTIVATIONS)} (or any of {sorted(REGISTERED)})")
+    for i in inits:
+        get_initializer(i)  # ValueError listing the valid names
+
+
 def vanishing_study(activations: Sequence[str] = ACTIVATIONS, inits: Sequence[str] = INITIALIZERS, *,
                     depth: int = 10, width: int = 50, epochs: int = 20, batch_size: int = 32, lr: float = 0.05,
                     momentum: float = 0.0, probe_size: int = 512, bins: int = 40, seed: int = 0,
@@ -336,17 +350,8 @@ def vanishing_study(activations: Sequence[str] = ACTIVATIONS, inits: Sequence[st
     n_jobs : int
         Parallel processes (1: run in this process).
     """
-    from nnlab.nn.activations import ACTIVATIONS as REGISTERED
-    from nnlab.nn.init import get_initializer
-
     activations, inits = list(activations), list(inits)
-    if not activations or not inits:
-        raise ValueError("give at least one activation and one initialiser")
-    for a in activations:
-        if a not in REGISTERED:
-            raise ValueError(f"unknown activation {a!r}; choose from {list(ACTIVATIONS)} (or any of {sorted(REGISTERED)})")
-    for i in inits:
-        get_initializer(i)  # ValueError listing the valid names
+    check_names(activations, inits)
     if epochs < 1 or batch_size < 1 or probe_size < 1 or bins < 1 or lr <= 0 or n_jobs < 1:
         raise ValueError("epochs, batch_size, probe_size, bins and n_jobs must be positive integers and lr > 0, "
                          f"got epochs={epochs}, batch_size={batch_size}, probe_size={probe_size}, bins={bins}, "
@@ -365,3 +370,74 @@ def vanishing_study(activations: Sequence[str] = ACTIVATIONS, inits: Sequence[st
 
         cases = Parallel(n_jobs=int(n_jobs))(delayed(run_case)(a, i, data, **kwargs) for a, i in pairs)
     return VanishingResult(settings, list(cases))
+
+
+@dataclass
+class VanishingConfig:
+    """The study's cases (activations x initialisers), network, training and probe; ``jobs`` processes."""
+
+    activations: tuple[str, ...] = ACTIVATIONS
+    inits: tuple[str, ...] = INITIALIZERS
+    depth: int = 10
+    width: int = 50
+    epochs: int = 20
+    batch_size: int = 32
+    lr: float = 0.05
+    momentum: float = 0.0
+    probe_size: int = 512
+    seed: int = 0
+    jobs: int = 2
+    output_dir: Path = Path("runs/vanishing")
+
+    def check(self) -> None:
+        """ValueError (TypeError for a non-integer count) naming the option that cannot give a run."""
+        from nnlab._validation import check_integer
+
+        for key in ("depth", "width", "epochs", "batch_size", "probe_size", "jobs"):
+            check_integer(getattr(self, key), f"--{key.replace('_', '-')}")
+        if not self.lr > 0 or self.momentum < 0:
+            raise ValueError(f"--lr must be > 0 and --momentum >= 0, got {self.lr} and {self.momentum}")
+        check_names(list(self.activations), list(self.inits))
+
+
+def run(config: VanishingConfig) -> "Result":
+    """Run the study; write results.csv, results.md, results.json and every figure into ``config.output_dir``."""
+    from nnlab.experiments.result import Result, Table
+    from nnlab.plots.vanishing import save_vanishing_figures
+
+    config.check()
+    result = vanishing_study(config.activations, config.inits, depth=config.depth, width=config.width,
+                             epochs=config.epochs, batch_size=config.batch_size, lr=config.lr,
+                             momentum=config.momentum, probe_size=config.probe_size, seed=config.seed,
+                             n_jobs=config.jobs)
+    out = Path(config.output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    result.to_csv(out / "results.csv")
+    (out / "results.md").write_text(result.to_markdown())
+    result.to_json(out / "results.json")
+    figures = {Path(p).stem: Path(p) for p in save_vanishing_figures(result, out)}
+
+    def cell(activation: str, init: str, what: str):
+        try:
+            c = result.case(activation, init)
+        except KeyError:
+            return ""
+        if what == "accuracy":
+            return "diverged" if c.status != "ok" else c.test_accuracy
+        return c.ratio(0.0)
+
+    tables = [Table(["activation", *result.inits],
+                    [[a, *[cell(a, i, what) for i in result.inits]] for a in result.activations], caption)
+              for what, caption in (("accuracy", f"Test accuracy after {result.settings['epochs']} epochs"),
+                                    ("ratio", "First-to-last layer gradient-norm ratio before training"))]
+    numbers: dict[str, Any] = {}
+    for a, i in (("sigmoid", "normal"), ("relu", "he_normal")):
+        try:
+            c = result.case(a, i)
+        except KeyError:
+            continue
+        numbers[f"{a}/{i}: first-to-last gradient ratio"] = c.ratio(0.0)
+        if not math.isnan(c.test_accuracy):
+            numbers[f"{a}/{i}: test accuracy"] = c.test_accuracy
+    numbers["hidden layers"] = result.settings["depth"]
+    return Result(headline=result.headline(), numbers=numbers, figures=figures, tables=tables, output_dir=out)

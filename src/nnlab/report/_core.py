@@ -1,25 +1,25 @@
 """What a report section is, and how one is run so that its failure never stops the report.
 
-A section is a function ``run(ctx) -> SectionResult`` in :mod:`nnlab.report.sections`; it calls the
-library's experiment functions, writes its figures into ``ctx.directory`` and returns the figures,
-the numbers and the command that reproduces it. :func:`run_section` times it and turns any
+A section is a function ``run(ctx) -> SectionResult`` in :mod:`nnlab.report.sections`; it calls an
+experiment's ``run(config) -> Result`` (the same function its command calls) with its output in
+``ctx.directory`` and lays out the Result (:func:`section_from`): figures with captions, numbers,
+tables. It never reads what a command printed. :func:`run_section` times it and turns any
 exception (a missing optional library, a module not installed, a bug) into a rendered error.
 """
 from __future__ import annotations
 
-import contextlib
 import importlib
-import io
-import shlex
 import time
 import traceback
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
+
+from nnlab.experiments.result import Result, Table  # the report's tables are the experiments' tables
 
 __all__ = ["MODES", "Context", "Figure", "Table", "SectionResult", "SectionSpec", "Unavailable", "require",
-           "run_command", "run_section"]
+           "run_section", "section_from"]
 
 #: How long the experiments run: 'full' as the lecture, 'quick' (the report's --quick, < 2 minutes
 #: on 2 cores in all), 'smoke' (a few seconds a section: the test of the page).
@@ -37,38 +37,6 @@ def require(module: str, what: str = ""):
     except ImportError as exc:
         need = f" (needed for {what})" if what else ""
         raise Unavailable(f"{module} is not available{need}: {exc}") from exc
-
-
-def run_command(name: str, arguments: str, directory: Path) -> str:
-    """Run ``nnlab <name> <arguments> --output-dir <directory>`` in this process; returns what it printed.
-
-    For experiments whose logic lives in their command module: the command is parsed exactly as
-    on the command line (so the report reproduces the command it shows), without a subprocess.
-    Raises :class:`Unavailable` when the command is not registered, RuntimeError when it fails.
-    """
-    from nnlab.cli import COMMANDS
-
-    if name not in COMMANDS:
-        raise Unavailable(f"the command 'nnlab {name}' is not registered in nnlab.cli.COMMANDS")
-    module = require(COMMANDS[name], f"nnlab {name}")
-    import argparse
-
-    parser = argparse.ArgumentParser(prog=f"nnlab {name}")
-    module.add_arguments(parser)
-    argv = [*shlex.split(arguments), "--output-dir", str(directory)]
-    err = io.StringIO()
-    try:
-        with contextlib.redirect_stderr(err):
-            args = parser.parse_args(argv)
-    except SystemExit:
-        raise ValueError(f"nnlab {name} does not accept {argv}: {err.getvalue().strip()}") from None
-    args.command = name
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = int(module.run(args) or 0)
-    if code != 0:
-        raise RuntimeError(f"nnlab {name} {arguments} exited with status {code}: {err.getvalue().strip()[-2000:]}")
-    return out.getvalue()
 
 
 @dataclass
@@ -94,15 +62,6 @@ class Figure:
     """A PNG written by a section, with its caption."""
 
     path: Path
-    caption: str = ""
-
-
-@dataclass
-class Table:
-    """A small table: column names and rows of cells (numbers are formatted by the renderer)."""
-
-    columns: list[str]
-    rows: list[list[Any]]
     caption: str = ""
 
 
@@ -161,3 +120,12 @@ def run_section(spec: SectionSpec, ctx: Context) -> SectionResult:
     result.notes.extend(f"warning: {t}" for t in seen[:3])
     result.seconds = time.perf_counter() - start
     return result
+
+
+def section_from(result: Result, captions: dict[str, str], numbers: dict[str, Any] | None = None,
+                 notes: Sequence[str] = ()) -> SectionResult:
+    """Lay out an experiment's Result: the figures named in ``captions`` (in that order, with those
+    captions), its tables, ``numbers`` (default: the Result's own) and ``notes`` before its notes."""
+    return SectionResult(figures=[Figure(Path(result.figures[name]), caption) for name, caption in captions.items()],
+                         numbers=dict(result.numbers if numbers is None else numbers), tables=list(result.tables),
+                         notes=[*notes, *result.notes])

@@ -1,32 +1,19 @@
 """Activation functions and their derivatives (the lecture's figures), derivatives from the engine."""
 from __future__ import annotations
 
-import re
-
-import numpy as np
-
-from nnlab.report._core import Context, Figure, SectionResult, SectionSpec, Table, run_command
+from nnlab.report._core import Context, SectionResult, SectionSpec, section_from
 
 
 def run(ctx: Context) -> SectionResult:
-    from nnlab.commands.activations import NAMES, activation_and_derivative
+    from nnlab.experiments.activations import ActivationsConfig, run as run_activations
 
-    printed = run_command("activations", "", ctx.directory)
-    match = re.search(r"finite differences: ([0-9.eE+-]+)", printed)
-    z = np.array([-5.0, -2.0, 0.0, 2.0, 5.0])
-    rows = []
-    for name in NAMES:
-        _, df = activation_and_derivative(name, z)
-        rows.append([name, *df])
-    numbers = {"max |f' - finite difference|": float(match[1])} if match else {}
-    return SectionResult(
-        figures=[Figure(ctx.directory / "activations.png",
-                        "Each activation f(z) (solid) and its derivative f'(z) (dashed), the derivative computed by "
-                        "nnlab.grad through the op's own VJP.")],
-        tables=[Table(["activation", *[f"f'({v:g})" for v in z]], rows,
-                      "How much gradient each unit passes back: the sigmoid at most 1/4, almost none once it "
-                      "saturates")],
-        numbers=numbers)
+    result = run_activations(ActivationsConfig(output_dir=ctx.directory))
+    section = section_from(result, {"all": "Each activation f(z) (solid) and its derivative f'(z) (dashed), the "
+                                           "derivative computed by nnlab.grad through the op's own VJP."},
+                           numbers={"max |f' - finite difference|": result.numbers["max_derivative_error"]})
+    section.tables[0].caption = ("How much gradient each unit passes back: the sigmoid at most 1/4, almost none once "
+                                 "it saturates")
+    return section
 
 
 SPEC = SectionSpec(

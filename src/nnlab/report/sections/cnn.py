@@ -1,24 +1,23 @@
 """The lecture's CNN on the 8x8 digits: learned filters and the feature maps of one image."""
 from __future__ import annotations
 
-import json
+from nnlab.report._core import Context, SectionResult, SectionSpec, section_from
 
-from nnlab.report._core import Context, Figure, SectionResult, SectionSpec, run_command
-
-ARGUMENTS = {"full": "", "quick": "--quick --epochs 15", "smoke": "--quick --epochs 2"}
+SETTINGS = {"full": {}, "quick": {"quick": True, "epochs": 15}, "smoke": {"quick": True, "epochs": 2}}
 
 
 def run(ctx: Context) -> SectionResult:
-    arguments = ARGUMENTS[ctx.mode]
-    printed = run_command("cnn", arguments, ctx.directory)
-    metrics = json.loads((ctx.directory / "metrics.json").read_text())
-    figures = [Figure(ctx.directory / "filters.png", "The ten learned 3x3 filters of the convolution layer."),
-               Figure(ctx.directory / "feature_maps.png",
-                      "What the convolution (+ReLU) and the max-pooling make of the first test image."),
-               Figure(ctx.directory / "learning_curves.png", "Loss and accuracy per epoch.")]
+    from nnlab.experiments.cnn import config_from, run as run_cnn
+
+    config = config_from("digits", seed=ctx.seed, **ctx.pick(SETTINGS))
+    config.output_dir = ctx.directory
+    result = run_cnn(config)
     keys = ("test_accuracy", "epochs", "optimizer", "lr", "momentum", "batch_size", "train_seconds")
-    return SectionResult(figures=figures, numbers={k.replace("_", " "): metrics[k] for k in keys if k in metrics},
-                         notes=[line for line in printed.splitlines() if line.strip()][:2])
+    return section_from(result, {
+        "filters": "The ten learned 3x3 filters of the convolution layer.",
+        "feature maps": "What the convolution (+ReLU) and the max-pooling make of the first test image.",
+        "learning curves": "Loss and accuracy per epoch."},
+        numbers={k.replace("_", " "): result.numbers[k] for k in keys}, notes=[result.headline])
 
 
 SPEC = SectionSpec(

@@ -1,7 +1,7 @@
 """nnlab against scikit-learn, PyTorch and Keras on the lecture's two digits networks."""
 from __future__ import annotations
 
-from nnlab.report._core import Context, Figure, SectionResult, SectionSpec, Table
+from nnlab.report._core import Context, SectionResult, SectionSpec, section_from
 
 SETTINGS = {"full": {"networks": ("64-50-10", "64-100-50-10"), "epochs": 100},
             "quick": {"networks": ("64-50-10", "64-100-50-10"), "epochs": 15},
@@ -9,32 +9,12 @@ SETTINGS = {"full": {"networks": ("64-50-10", "64-100-50-10"), "epochs": 100},
 
 
 def run(ctx: Context) -> SectionResult:
-    from nnlab.experiments.compare import compare_libraries
-    from nnlab.plots.compare import plot_epoch_accuracy
+    from nnlab.experiments.compare import CompareConfig, run as run_compare
 
-    s = ctx.pick(SETTINGS)
-    result = compare_libraries(networks=s["networks"], epochs=s["epochs"], seed=ctx.seed)
-    result.to_csv(ctx.path("compare.csv"))
-    ctx.path("compare.md").write_text(result.to_markdown())
-    st = result.settings
-    curves = plot_epoch_accuracy(result, ctx.path("accuracy_per_epoch.png"),
-                                 title=f"SGD eta={st['eta']:g}, lambda={st['lam']:g}, batch {st['batch_size']}")
-    rows = [[r.library, r.network, r.test_accuracy, r.wall_time] for r in result.rows]
-    by_network = {}
-    for r in result.rows:
-        by_network.setdefault(r.network, {})[r.library] = r
-    numbers = {}
-    for network, libs in by_network.items():
-        if "nnlab" in libs:
-            for lib, r in libs.items():
-                if lib != "nnlab" and r.wall_time > 0:
-                    numbers[f"{network}: nnlab time / {lib} time"] = libs["nnlab"].wall_time / r.wall_time
-    return SectionResult(
-        figures=[Figure(curves, "Test accuracy after each epoch; each library starts from its own initialisation.")],
-        tables=[Table(["library", "network", "test accuracy", "training time (s)"], rows,
-                      f"{st['epochs']} epochs, same eta, lambda, batch size and seed in every library")],
-        numbers=numbers, notes=list(result.notes),
-    )
+    result = run_compare(CompareConfig(seed=ctx.seed, output_dir=ctx.directory, **ctx.pick(SETTINGS)))
+    return section_from(result, {"accuracy per epoch": "Test accuracy after each epoch; each library starts from its "
+                                                       "own initialisation."},
+                        numbers={k: v for k, v in result.numbers.items() if "time /" in k})
 
 
 SPEC = SectionSpec(

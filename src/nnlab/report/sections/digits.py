@@ -1,32 +1,32 @@
 """The lecture's digits network: learning curves and confusion matrix on the 20 % test split."""
 from __future__ import annotations
 
-import json
-
-from nnlab.report._core import Context, Figure, SectionResult, SectionSpec, run_command
+from nnlab.report._core import Context, SectionResult, SectionSpec, section_from
 
 # 'quick' is exactly the lecture's run (nnlab digits with its defaults); 'full' adds our stronger network.
-RUNS = {"full": {"lecture": "", "best": "--best"}, "quick": {"lecture": ""}, "smoke": {"lecture": "--epochs 5"}}
+RUNS = {"full": {"lecture": {}, "best": {}}, "quick": {"lecture": {}}, "smoke": {"lecture": {"epochs": 5}}}
 
 
 def run(ctx: Context) -> SectionResult:
-    figures, numbers, notes = [], {}, []
-    for name, arguments in RUNS[ctx.mode].items():
-        directory = ctx.directory / name
-        printed = run_command("digits", arguments, directory)
-        record = json.loads((directory / "run.json").read_text())
-        config = record["config"]
-        sizes = "-".join(str(s) for s in (64, *config["hidden"], 10))
-        figures += [Figure(directory / "learning_curves.png",
-                           f"{name}: cross-entropy and accuracy per epoch, training (solid) and test (dashed)."),
-                    Figure(directory / "confusion_matrix.png", f"{name}: rows true digit, columns predicted digit.")]
-        numbers[f"{name}: test accuracy"] = record["test_accuracy"]
-        numbers[f"{name}: training time (s)"] = record["train_seconds"]
-        notes.append(f"{name}: {sizes} {config['activation']}, {config['optimizer']} eta={config['eta']:g}, "
-                     f"lambda={config['lmbd']:g}, loss: {config['reduction']} over batches of {config['batch_size']}, "
-                     f"{config['epochs']} epochs, init {config['init']}")
-        notes += [line for line in printed.splitlines()[1:2]]
-    return SectionResult(figures=figures, numbers=numbers, notes=notes)
+    from nnlab.experiments.digits import config_from, run as run_digits
+
+    section = SectionResult()
+    for name, changes in RUNS[ctx.mode].items():
+        config = config_from(name, **changes, seed=ctx.seed)
+        config.output_dir = ctx.directory / name
+        result = run_digits(config)
+        part = section_from(result, {
+            "learning curves": f"{name}: cross-entropy and accuracy per epoch, training (solid) and test (dashed).",
+            "confusion matrix": f"{name}: rows true digit, columns predicted digit."},
+            numbers={f"{name}: test accuracy": result.numbers["test_accuracy"],
+                     f"{name}: training time (s)": result.numbers["train_seconds"]},
+            notes=[f"{name}: {result.numbers['sizes']} {config.activation}, {config.optimizer} eta={config.eta:g}, "
+                   f"lambda={config.lmbd:g}, loss: {config.reduction} over batches of {config.batch_size}, "
+                   f"{config.epochs} epochs, init {config.init}", result.lines[0]])
+        section.figures += part.figures
+        section.numbers.update(part.numbers)
+        section.notes += part.notes
+    return section
 
 
 SPEC = SectionSpec(

@@ -1,24 +1,25 @@
 """The lecture's other network families: a radial basis function network and a recurrent network."""
 from __future__ import annotations
 
-import json
+from nnlab.report._core import Context, Figure, SectionResult, SectionSpec, Table
 
-from nnlab.report._core import Context, Figure, SectionResult, SectionSpec, Table, run_command
-
-RNN_ARGUMENTS = {"full": "", "quick": "--quick", "smoke": "--quick --epochs 3"}
+RNN_SETTINGS = {"full": {}, "quick": {"quick": True}, "smoke": {"quick": True, "epochs": 3}}
 
 
 def run(ctx: Context) -> SectionResult:
-    rbf_dir, rnn_dir = ctx.directory / "rbf", ctx.directory / "rnn"
-    run_command("rbf", "", rbf_dir)
-    run_command("rnn", f"sine {RNN_ARGUMENTS[ctx.mode]}", rnn_dir)
-    rbf = json.loads((rbf_dir / "metrics.json").read_text())
-    rnn = json.loads((rnn_dir / "metrics.json").read_text())
+    from nnlab.experiments.rbf import RBFConfig, run as run_rbf
+    from nnlab.experiments.rnn import config_from, run as run_rnn
+
+    rbf_result = run_rbf(RBFConfig(seed=ctx.seed, output_dir=ctx.directory / "rbf"))
+    rnn_config = config_from("sine", seed=ctx.seed, **ctx.pick(RNN_SETTINGS))
+    rnn_config.output_dir = ctx.directory / "rnn"
+    rnn_result = run_rnn(rnn_config)
+    rbf, rnn = rbf_result.numbers, rnn_result.numbers
     return SectionResult(
-        figures=[Figure(rbf_dir / "interpolation.png",
+        figures=[Figure(rbf_result.figures["interpolation"],
                         f"RBF network ({rbf['n_centers']} Gaussian units, k-means centres) interpolating the Franke "
                         f"function from {rbf['n_train']} points: exact, network, error."),
-                 Figure(rnn_dir / "predictions.png",
+                 Figure(rnn_result.figures["predictions"],
                         f"{rnn['cell'].upper()} ({rnn['hidden_size']} units) predicting the next value of a noisy "
                         f"sine wave from the previous {rnn['length']}.")],
         tables=[Table(["model", "test score", "reference", "reference score"], [

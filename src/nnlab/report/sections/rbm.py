@@ -1,21 +1,19 @@
 """A Bernoulli restricted Boltzmann machine on the digits: components and Gibbs samples."""
 from __future__ import annotations
 
-import json
+from nnlab.report._core import Context, SectionResult, SectionSpec, section_from
 
-from nnlab.report._core import Context, Figure, SectionResult, SectionSpec, run_command
-
-ARGUMENTS = {"full": "", "quick": "--quick", "smoke": "--n-iter 2 --n-components 32"}
+SETTINGS = {"full": {}, "quick": {"n_iter": 5}, "smoke": {"n_iter": 2, "n_components": 32}}
 
 
 def run(ctx: Context) -> SectionResult:
-    run_command("rbm", ARGUMENTS[ctx.mode], ctx.directory)
-    m = json.loads((ctx.directory / "metrics.json").read_text())
-    return SectionResult(
-        figures=[Figure(ctx.directory / "components.png",
-                        "Each hidden unit's weights to the 64 pixels, as an 8x8 image."),
-                 Figure(ctx.directory / "gibbs_samples.png",
-                        "Gibbs chains v -> h ~ p(h|v) -> v ~ p(v|h) started at test digits.")],
+    from nnlab.experiments.rbm import RBMConfig, run as run_rbm
+
+    result = run_rbm(RBMConfig(seed=ctx.seed, output_dir=ctx.directory, **ctx.pick(SETTINGS)))
+    m = result.numbers
+    return section_from(result, {
+        "components": "Each hidden unit's weights to the 64 pixels, as an 8x8 image.",
+        "gibbs samples": "Gibbs chains v -> h ~ p(h|v) -> v ~ p(v|h) started at test digits."},
         numbers={"pseudo-likelihood (test, nnlab)": m["pseudo_likelihood_test"],
                  "pseudo-likelihood (test, scikit-learn BernoulliRBM)": m["sklearn_pseudo_likelihood_test"],
                  "RBM features + logistic regression: test accuracy": m["test_accuracy"],
