@@ -154,17 +154,17 @@ def test_format_value():
     assert format_value(12) == "12" and format_value(float("nan")) == "nan" and format_value("sgd") == "sgd"
 
 
-def test_report_command(tmp_path, capsys):
+def test_report_command(tmp_path):
     from nnlab.cli import COMMANDS, main
 
     assert COMMANDS["report"] == "nnlab.commands.report"
     assert main(["report", "--smoke", "--sections", "activations", "--output-dir", str(tmp_path)]) == 0
-    out = capsys.readouterr().out
-    assert re.search(r"report: .*index\.html \(1/1 sections ok, 0 failed", out), out
+    summary = json.loads((tmp_path / "report.json").read_text())
+    assert {k: s["status"] for k, s in summary["sections"].items()} == {"activations": "ok"}
     assert (tmp_path / "index.html").is_file() and (tmp_path / "activations").is_dir()
 
 
-def test_report_command_with_a_failing_section(tmp_path, capsys, monkeypatch):
+def test_report_command_with_a_failing_section(tmp_path, monkeypatch):
     """A section that raises is shown with its error, the next section still runs, and the exit status is 1."""
     import nnlab.report as report_module
     from nnlab.cli import main
@@ -180,9 +180,37 @@ def test_report_command_with_a_failing_section(tmp_path, capsys, monkeypatch):
 
     monkeypatch.setattr(report_module, "get_section", get_section)
     code = main(["report", "--smoke", "--sections", "activations", "perceptron", "--output-dir", str(tmp_path)])
-    captured = capsys.readouterr()
-    assert code == 1 and "sections failed: activations" in captured.err
-    assert "(1/2 sections ok, 1 failed" in captured.out
+    assert code == 1
+    summary = json.loads((tmp_path / "report.json").read_text())
+    assert {k: s["status"] for k, s in summary["sections"].items()} == {"activations": "error", "perceptron": "ok"}
     page = (tmp_path / "index.html").read_text()
     assert "No module named &#x27;missing_dependency&#x27;" in page
     assert re.search(r'<section id="perceptron" data-status="ok">.*?<img', page, flags=re.S)
+
+
+def test_sections_lay_out_what_the_experiments_return(report):
+    """The report calls experiments.<name>.run: its figures are the Result's files, its numbers the Result's."""
+    sections = {spec.key: result for spec, result in report.sections}
+    cnn = json.loads((report.path.parent / "cnn" / "metrics.json").read_text())
+    assert sections["cnn"].numbers["test accuracy"] == cnn["test_accuracy"]
+    assert {f.path.name for f in sections["cnn"].figures} == {"filters.png", "feature_maps.png", "learning_curves.png"}
+    digits = json.loads((report.path.parent / "digits" / "lecture" / "run.json").read_text())
+    assert sections["digits"].numbers["lecture: test accuracy"] == digits["test_accuracy"]
+    rbm = json.loads((report.path.parent / "rbm" / "metrics.json").read_text())
+    assert sections["rbm"].numbers["hidden units"] == rbm["n_components"] == 32
+
+
+def test_no_section_reads_what_a_command_printed():
+    """The sections import experiments, never commands or the command line, and capture no output."""
+    import ast
+    import inspect
+
+    import nnlab.report._core as core
+    from nnlab.report import get_section
+
+    assert not hasattr(core, "run_command")
+    for key in SECTION_NAMES:
+        source = inspect.getsource(inspect.getmodule(get_section(key).run))
+        imported = [n.module for n in ast.walk(ast.parse(source)) if isinstance(n, ast.ImportFrom)]
+        assert not any(m.startswith(("nnlab.commands", "nnlab.cli")) for m in imported), (key, imported)
+        assert "redirect_stdout" not in source and "run_command" not in source, key

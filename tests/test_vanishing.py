@@ -102,14 +102,16 @@ def test_command_writes_figures_and_tables_and_parallel_equals_serial(tmp_path, 
         assert case.test_accuracy == pytest.approx(stored["test_accuracy"], nan_ok=True)
 
 
-def test_unknown_names_are_refused(tmp_path):
+def test_unknown_names_are_refused(tmp_path, capsys):
     from nnlab.cli import main
 
     with pytest.raises(ValueError, match="unknown activation 'sigmoidal'.*sigmoid"):
         vanishing_study(["sigmoidal"], ["normal"])
     with pytest.raises(ValueError, match="unknown initialiser 'gorot'"):
         vanishing_study(["relu"], ["gorot"])
-    with pytest.raises(SystemExit, match="unknown initialiser"):
-        main(["vanishing", "--inits", "gorot", "--output-dir", str(tmp_path)])
-    with pytest.raises(SystemExit, match="--depth"):
-        main(["vanishing", "--depth", "0", "--output-dir", str(tmp_path)])
+    for argv, message in ((["--inits", "gorot"], "nnlab vanishing: error: unknown initialiser 'gorot'"),
+                          (["--depth", "0"], "nnlab vanishing: error: --depth must be a positive integer, got 0")):
+        assert main(["vanishing", *argv, "--output-dir", str(tmp_path / "out")]) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.startswith(message) and "\n" not in err, err
+    assert not (tmp_path / "out").exists()  # refused before the study ran or wrote anything

@@ -34,8 +34,21 @@ COMMANDS: dict[str, str] = {
 }
 
 
+class _Formatter(argparse.HelpFormatter):
+    """Shows a one-list option (``--hidden N[,N...]``) with its one value, as it must be written."""
+
+    def _format_args(self, action, default_metavar):
+        if getattr(action, "one_comma_list", False):
+            return self._metavar_formatter(action, default_metavar)(1)[0]
+        return super()._format_args(action, default_metavar)
+
+
 class Parser(argparse.ArgumentParser):
     """argparse, with an error as one line ``nnlab <command>: error: ...`` (no usage block) and status 2."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str):
         self.exit(2, f"{self.prog}: error: {' '.join(message.split())} (see {self.prog} --help)\n")

@@ -13,18 +13,23 @@ from typing import Sequence
 
 
 def hidden_sizes(text: str) -> tuple[int, ...]:
-    """``'100,50'`` -> (100, 50): hidden layer widths, comma-separated positive integers (argparse type)."""
+    """``'100,50'`` -> (100, 50): hidden layer widths, comma-separated integers (argparse type).
+
+    Widths below 1 pass here and are refused by the experiment's check, which names the option.
+    """
     try:
         sizes = tuple(int(v) for v in text.split(",") if v.strip())
     except ValueError:
         sizes = ()
-    if not sizes or min(sizes) < 1:
-        raise argparse.ArgumentTypeError(f"expected comma-separated positive layer widths like 50 or 100,50, got {text!r}")
+    if not sizes:
+        raise argparse.ArgumentTypeError(f"expected comma-separated layer widths like 50 or 100,50, got {text!r}")
     return sizes
 
 
 class _OneCommaList(argparse.Action):
     """Stores one comma-separated list; refuses the option given twice or followed by several values."""
+
+    one_comma_list = True  # nnlab.cli's help shows the option with one value
 
     def __call__(self, parser, namespace, values, option_string=None):
         raw = [",".join(map(str, v)) for v in values]
