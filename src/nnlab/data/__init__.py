@@ -4,7 +4,7 @@ from nnlab.data.datasets import (
     franke_function, load_breast_cancer, load_digits, make_franke, make_runge, runge_function,
 )
 from nnlab.data.mnist import load_fashion_mnist, load_mnist, read_idx, write_idx
-from nnlab.data.preprocessing import MinMaxScaler, StandardScaler, one_hot, train_test_split
+from nnlab.data.preprocessing import one_hot, train_test_split
 from nnlab.data.validation import check_array, check_finite, check_X_y
 
 __all__ = [
@@ -14,3 +14,12 @@ __all__ = [
     "train_test_split", "one_hot", "StandardScaler", "MinMaxScaler",
     "check_finite", "check_array", "check_X_y",
 ]
+
+
+def __getattr__(name: str):
+    """``StandardScaler`` and ``MinMaxScaler``: scikit-learn's, imported on first use."""
+    if name in ("StandardScaler", "MinMaxScaler"):
+        from nnlab.data import preprocessing
+
+        return getattr(preprocessing, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
