@@ -4,7 +4,7 @@ from nnlab.nn.activations import (
 )
 from nnlab.nn.container import Sequential, summary
 from nnlab.nn.init import INITIALIZERS, get_initializer, initialize
-from nnlab.nn.layers import Dense, Dropout, Flatten, Linear
+from nnlab.nn.layers import Dense, Dropout, Flatten
 from nnlab.nn.module import Module, Parameter, as_generator
 from nnlab.nn.recurrent import LSTM, RNN
 from nnlab.nn.conv import AvgPool2D, Conv2D, MaxPool2D, NHWCToNCHW, Reshape, nhwc_to_nchw

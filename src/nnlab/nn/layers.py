@@ -12,11 +12,14 @@ from nnlab.nn.activations import activation_config_name, activation_name, get_ac
 from nnlab.nn.init import INITIALIZERS, initialize
 from nnlab.nn.module import Module, Parameter, as_generator
 
-__all__ = ["Dense", "Linear", "Dropout", "Flatten"]
+__all__ = ["Dense", "Dropout", "Flatten"]
 
 
 class Dense(Module):
     """Fully connected layer a = f(z), z = x W + b, with W of shape (in_features, out_features).
+
+    The weight layout is the lecture's, (in, out), so that z = x W; ``torch.nn.Linear`` stores the
+    transpose, (out, in), and computes x W^T. ``nnlab.export`` transposes in both directions.
 
     Parameters
     ----------
@@ -64,8 +67,6 @@ class Dense(Module):
                 "activation": activation_config_name(self.activation), "weight_init": init,
                 "bias_init": self.bias_init, "bias": self.bias is not None, "dtype": self.weight.dtype.name}
 
-
-Linear = Dense
 
 
 class Dropout(Module):
