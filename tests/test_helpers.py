@@ -72,9 +72,9 @@ def test_pair_and_output_size():
     assert pair(3) == (3, 3) and pair([2, 1]) == (2, 1) and pair(0) == (0, 0)
     with pytest.raises(ValueError, match="stride must be positive, got 0"):
         pair(0, "stride", low=1)
-    with pytest.raises(ValueError, match="kernel_size must be an int or a pair of ints, got 2.5"):
+    with pytest.raises(TypeError, match="kernel_size must be an int or a pair of ints, got 2.5"):
         pair(2.5, "kernel_size")
-    with pytest.raises(ValueError, match="an int or a pair"):
+    with pytest.raises(TypeError, match="an int or a pair"):
         pair(True)
     # floor((H + pads - k) / s) + 1, against the convolution itself
     from nnlab.conv import conv2d, conv_output_shape

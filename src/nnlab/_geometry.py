@@ -15,7 +15,8 @@ __all__ = ["pair", "output_hw"]
 def pair(value: Any, name: str = "value", low: int = 0) -> tuple[int, int]:
     """(v, v) for an int, the pair itself for a pair of ints; each checked to be >= ``low`` (0: paddings; pass 1 for kernel sizes and strides).
 
-    Raises ``ValueError`` naming ``name`` for anything else (bools, floats, other lengths).
+    Raises ``TypeError`` naming ``name`` for anything else (bools, floats, other lengths) and
+    ``ValueError`` for a value below ``low``, as every check of :mod:`nnlab._validation`.
     """
     def is_int(v: Any) -> bool:
         return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
@@ -25,7 +26,7 @@ def pair(value: Any, name: str = "value", low: int = 0) -> tuple[int, int]:
     elif isinstance(value, (tuple, list)) and len(value) == 2 and all(is_int(v) for v in value):
         result = (int(value[0]), int(value[1]))
     else:
-        raise ValueError(f"{name} must be an int or a pair of ints, got {value!r}")
+        raise TypeError(f"{name} must be an int or a pair of ints, got {value!r}")
     if min(result) < low:
         raise ValueError(f"{name} must be {'positive' if low == 1 else f'>= {low}'}, got {value!r}")
     return result
