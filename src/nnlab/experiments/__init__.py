@@ -1,6 +1,6 @@
 """Experiments from the lecture, each ``nnlab.experiments.<name>.run(config) -> Result``.
 
-One module per experiment: ``activations``, ``digits``, ``grid``, ``compare``, ``cnn``,
+One module per experiment: ``activations``, ``perceptron``, ``digits``, ``grid``, ``compare``, ``cnn``,
 ``vanishing``, ``rbf``, ``rnn``, ``rbm``; each has a config dataclass and a ``run`` that writes its
 files into ``config.output_dir`` and returns a :class:`nnlab.experiments.result.Result` (headline,
 numbers, figure paths, tables, printed lines). The command line (:mod:`nnlab.commands`) and the HTML
