@@ -29,12 +29,13 @@ def require_distributed(what: str = "a Dask scheduler"):
 
 
 @contextlib.contextmanager
-def dask_backend(scheduler: str, n_workers: int = 2) -> Iterator[object]:
+def dask_backend(scheduler: str, n_workers: int = 2, connect_timeout: float = 10.0) -> Iterator[object]:
     """joblib's backend set to the Dask cluster at ``scheduler`` for the ``with`` block; yields the Client.
 
     ``scheduler`` is an address ('tcp://10.0.0.5:8786', as printed by ``dask scheduler``) or
     'local', which starts a ``LocalCluster`` of ``n_workers`` single-threaded worker processes on
-    this machine and closes it afterwards.
+    this machine and closes it afterwards. An address that does not answer within
+    ``connect_timeout`` seconds raises OSError.
     """
     from joblib import parallel_config
 
@@ -46,7 +47,7 @@ def dask_backend(scheduler: str, n_workers: int = 2) -> Iterator[object]:
             client = stack.enter_context(distributed.Client(cluster))
         else:
             try:
-                client = stack.enter_context(distributed.Client(scheduler, timeout="10s"))
+                client = stack.enter_context(distributed.Client(scheduler, timeout=f"{connect_timeout}s"))
             except OSError as exc:
                 raise OSError(f"cannot reach the Dask scheduler at {scheduler!r} ({exc}); start one with "
                               "'dask scheduler' and pass the address it prints, or use --scheduler local") from exc
