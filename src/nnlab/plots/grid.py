@@ -85,7 +85,7 @@ def _scale(which: str, values: np.ndarray) -> dict[str, Any]:
         return dict(vmin=low, vmax=max(high, low * 10), log=True, fmt="{:.2g}", cmap="viridis_r")
     if which.endswith("_r2"):
         low = max(float(finite.min()), -1.0) if finite.size else -1.0
-        return dict(vmin=min(low, 0.0), vmax=1.0, fmt="{:.2f}")
+        return dict(vmin=min(low, 0.0), vmax=1.0, fmt="{:.3g}")
     return dict(vmin=0.0, vmax=1.0)
 
 
