@@ -61,7 +61,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--reduction", choices=("sum", "mean"), default="sum",
                         help="gradient summed over the batch as the lecture (sum) or averaged (mean)")
     parser.add_argument("--scale", choices=("auto", "none", "standard", "minmax"), default="auto",
-                        help="feature scaling (auto: raw digits and Franke points as the lecture, standardised otherwise)")
+                        help="feature scaling (auto: raw digits and Franke points as the lecture, else standardised)")
     parser.add_argument("--epochs", type=int, default=100, help="epochs per cell (default: 100)")
     parser.add_argument("--batch-size", type=int, default=100, help="minibatch size (default: 100)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the split, the weights and the batches")

@@ -15,13 +15,21 @@ Conventions taken from scikit-learn's ``MLPClassifier``/``MLPRegressor``:
 - ``learning_rate`` ('constant', 'invscaling', 'adaptive') drives every solver except 'adam'
   (scikit-learn: only 'sgd'; Adam keeps ``learning_rate_init``);
 - stopping: after ``n_iter_no_change`` epochs whose training loss does not drop below
-  best - tol (or, with ``early_stopping``, whose validation score does not rise above
-  best + tol on a held-out ``validation_fraction``, stratified for classifiers, with the best
-  weights restored at the end); ``max_iter`` epochs at most (L-BFGS: iterations);
+  best - tol (or, with ``early_stopping``, whose validation score, weighted by the sample and
+  class weights, does not rise above best + tol on a held-out ``validation_fraction``,
+  stratified for binary targets, with the best weights restored at the end); ``max_iter``
+  epochs at most (L-BFGS: iterations);
+- a training loss that becomes NaN or infinite raises scikit-learn's ValueError ("Solver
+  produced non-finite parameter weights"); with early stopping and a finite best score the fit
+  ends there, records NaN and keeps the best weights (scikit-learn runs on to ``max_iter``);
+- ``verbose``: a progress bar on a terminal, scikit-learn's ``Iteration n, loss = ...`` lines
+  on stdout elsewhere (notebooks, logs);
+- sparse X (CSR, CSC): only the first layer's product touches it, batch by batch
+  (:mod:`nnlab.estimators._sparse`);
 - fitted attributes ``n_features_in_``, ``feature_names_in_``, ``n_iter_``, ``t_``, ``loss_``,
   ``loss_curve_``, ``best_loss_``, ``validation_scores_``, ``best_validation_score_``,
   ``n_layers_``, ``n_outputs_``, ``out_activation_``, and ``coefs_`` / ``intercepts_`` as
-  *views* of the network's weight and bias arrays. Ours: ``network_`` (the trained
+  *views* of the network's weight and bias arrays (assigning them sets the weights). Ours: ``network_`` (the trained
   :class:`nnlab.nn.Sequential`, savable with :func:`nnlab.io.save_model`) and
   ``validation_loss_curve_`` (the loss on the validation set per epoch, with early stopping).
 """
@@ -556,9 +564,9 @@ class NetworkClassifierMixin(ClassifierMixin):
             return None
         labels, counts = np.unique(y, return_counts=True)
         if counts.min() < 2:
-            raise ValueError(f"early_stopping splits off a validation set stratified by class, but class "
-                             f"{labels.tolist()[np.argmin(counts)]!r} has only {counts.min()} row; give every class at least "
-                             "2 rows or set early_stopping=False")
+            label = labels.tolist()[np.argmin(counts)]
+            raise ValueError(f"early_stopping splits off a validation set stratified by class, but class {label!r} has "
+                             f"only {counts.min()} row; give every class at least 2 rows or set early_stopping=False")
         return y
 
     def _score_function(self) -> Callable[..., float]:
@@ -645,9 +653,14 @@ class NetworkRegressorMixin(RegressorMixin):
 
     _y_numeric = True
 
+    @property
+    def _poisson(self) -> bool:
+        """loss='poisson' (MLPRegressor's parameter): the network outputs log(mu)."""
+        return getattr(self, "loss", "squared_error") == "poisson"
+
     def _encode_targets(self, y: np.ndarray, first_pass: bool, incremental: bool, classes: Any):
         n_outputs = 1 if y.ndim == 1 else y.shape[1]
-        if self.loss == "poisson" and (y < 0).any():
+        if self._poisson and (y < 0).any():
             raise ValueError("loss='poisson' needs targets y >= 0 (counts or rates); got negative values. Use "
                              "loss='squared_error' for signed targets")
         return y.astype(np.float64, copy=False), n_outputs  # integer targets are numbers too
@@ -655,10 +668,10 @@ class NetworkRegressorMixin(RegressorMixin):
     @property
     def out_activation_(self) -> str:
         """'exp' for loss='poisson' (its log link), else the output activation ('identity')."""
-        return "exp" if self.loss == "poisson" else self.output_activation or "identity"
+        return "exp" if self._poisson else self.output_activation or "identity"
 
     def _make_loss(self):
-        return HalfPoissonDeviance() if self.loss == "poisson" else HalfSquaredError()
+        return HalfPoissonDeviance() if self._poisson else HalfSquaredError()
 
     def _stratify_labels(self, y: np.ndarray) -> None:
         return None
@@ -681,7 +694,7 @@ class NetworkRegressorMixin(RegressorMixin):
         return self._predict_from_raw(self._raw_output(X))
 
     def _predict_from_raw(self, raw: np.ndarray) -> np.ndarray:
-        if self.loss == "poisson":  # the network outputs log(mu)
+        if self._poisson:  # the network outputs log(mu)
             raw = np.exp(raw)
         return raw[:, 0].copy() if raw.shape[1] == 1 else raw
 

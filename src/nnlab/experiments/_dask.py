@@ -19,7 +19,8 @@ class DaskUnavailableError(ImportError):
 
 
 def require_distributed(what: str = "a Dask scheduler"):
-    """Import and return ``dask.distributed``, or raise :class:`DaskUnavailableError` naming ``what`` and the install command."""
+    """Import and return ``dask.distributed``, or raise :class:`DaskUnavailableError` naming ``what``
+    and the install command."""
     try:
         import dask.distributed as distributed
     except ImportError as exc:

@@ -245,7 +245,8 @@ def _check_task(task: str, dataset: str | None, custom: bool) -> str:
     if dataset not in DATASETS:
         raise ValueError(f"unknown data set {dataset!r}; choose one of {list(DATASETS)}")
     if DATASETS[dataset] != task:
-        raise ValueError(f"data set {dataset!r} is for {DATASETS[dataset]}, not {task}; pass task={DATASETS[dataset]!r} "
+        raise ValueError(f"data set {dataset!r} is for {DATASETS[dataset]}, not {task}; "
+                         f"pass task={DATASETS[dataset]!r} "
                          f"or a {task} data set ({', '.join(d for d, t in DATASETS.items() if t == task)})")
     return dataset
 
@@ -417,10 +418,12 @@ def run(config: GridConfig) -> "Result":
     top = sorted(ok, key=lambda c: c.test_mse if regression else -c.test_accuracy)[:5]
     columns = ["eta", "lambda", *[k.replace("_", " ") for k in result.metrics]]
     table = Table(columns, [[c.eta, c.lam, *[c.scores[k] for k in result.metrics]] for c in top], "The five best cells")
-    numbers = {"best eta": best.eta, "best lambda": best.lam, **{f"best {k.replace('_', ' ')}": best.scores[k] for k in key},
+    numbers = {"best eta": best.eta, "best lambda": best.lam,
+               **{f"best {k.replace('_', ' ')}": best.scores[k] for k in key},
                "cells": len(result.cells), "diverged cells": diverged, "epochs per cell": config.epochs,
                "search time (s)": result.seconds}
-    headline = (f"best eta={format_value(best.eta)} lambda={format_value(best.lam)}: {score}; {len(result.cells)} cells, "
+    headline = (f"best eta={format_value(best.eta)} lambda={format_value(best.lam)}: {score}; "
+                f"{len(result.cells)} cells, "
                 f"{diverged} diverged, {result.seconds:.1f} s; {out}")
     return Result(headline=headline, numbers=numbers, figures=figures, tables=[table],
                   lines=[f"wrote {csv_path} and {', '.join(p.name for p in figures.values())}"], output_dir=out)
