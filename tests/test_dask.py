@@ -73,3 +73,16 @@ def test_unreachable_scheduler_is_reported():
     with pytest.raises(OSError, match="cannot reach the Dask scheduler"):
         with dask_backend("tcp://127.0.0.1:9", connect_timeout=1):
             pass
+
+
+def test_scheduler_local_starts_and_closes_its_own_cluster():
+    import multiprocessing
+
+    data = load_dataset("digits", seed=0)
+    kw = dict(data=data, hidden=(10,), epochs=2)
+    local = grid_search((1e-2,), (0.0, 0.1), n_jobs=1, **kw)
+    remote = grid_search((1e-2,), (0.0, 0.1), n_jobs=2, scheduler="local", **kw)
+    assert _table(remote.rows()) == _table(local.rows())
+    assert not multiprocessing.active_children()  # the LocalCluster's worker processes are gone
+    with pytest.raises(ValueError, match="[Nn]o .*client"):  # and no client is left connected
+        distributed.get_client()
