@@ -97,3 +97,93 @@ def test_bad_arguments(digits):
     with pytest.raises(SystemExit):
         main(["grid", "--etas", "a,b"])
     assert len(save_grid_heatmaps.__doc__) > 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Regression on the Franke function, the experiment API, the command's errors
+# ---------------------------------------------------------------------------------------------
+def test_regression_grid_on_franke_scores_mse_and_r2():
+    """Each cell's MSE and R^2 are scikit-learn's on the same network trained by hand."""
+    from sklearn.metrics import mean_squared_error, r2_score
+
+    from nnlab.nn.losses import MSELoss
+    from nnlab.nn.regularization import L2
+    from nnlab.optim import SGD
+    from nnlab.train import fit, predict
+
+    data = load_dataset("franke", seed=1)
+    X_train, X_test, y_train, y_test = data
+    assert X_train.shape == (800, 2) and y_train.dtype == np.float64 and 0 <= X_train.min() and X_train.max() <= 1
+    result = grid_search((1e-4, 1e-3, 10.0), (0.0, 0.1), task="regression", data=data, epochs=5, n_jobs=1, seed=1)
+    assert result.metrics == ("train_mse", "test_mse", "train_r2", "test_r2")
+    cell = result.cells[3]  # eta 1e-3, lambda 0.1
+    model = lecture_mlp(2, (50,), 1, rng=np.random.default_rng(1))
+    fit(model, X_train, y_train, loss=MSELoss(reduction="sum"), optimizer=SGD(model, lr=1e-3), epochs=5,
+        batch_size=100, penalty=L2(0.1), metrics=(), seed=1)
+    out = predict(model, X_test)[:, 0]
+    assert cell.test_mse == pytest.approx(mean_squared_error(y_test, out), rel=1e-12)
+    assert cell.test_r2 == pytest.approx(r2_score(y_test, out), rel=1e-12)
+    assert result.matrix("test_r2")[1, 1] == cell.test_r2 and cell.train_mse > 0
+    assert [c.status for c in result.cells[4:]] == ["diverged", "diverged"]
+    best = result.best()
+    assert best.test_mse == np.nanmin(result.matrix("test_mse"))
+    with pytest.raises(ValueError, match="integer class labels"):
+        grid_search((1e-3,), (0.0,), data=data, epochs=1, n_jobs=1)  # the task is declared, not guessed
+    with pytest.raises(ValueError, match="'franke' is for regression"):
+        grid_search((1e-3,), (0.0,), dataset="franke", epochs=1, n_jobs=1)
+    with pytest.raises(ValueError, match="which must be one of"):
+        result.matrix("test_accuracy")
+
+
+def test_grid_command_regression_on_franke(tmp_path, capsys):
+    argv = ["grid", "--task", "regression", "--dataset", "franke", "--quick", "--etas", "1e-3,10", "--lambdas",
+            "0,0.1", "--jobs", "1", "--output-dir", str(tmp_path)]
+    assert main(argv) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("best eta=0.001 lambda=") and "test MSE: " in first and "2 diverged" in first
+    with open(tmp_path / "grid.csv") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 4 and {"train_mse", "test_mse", "train_r2", "test_r2"} <= set(rows[0])
+    for name in ("train_mse", "test_mse", "train_r2", "test_r2"):
+        assert (tmp_path / f"{name}.png").stat().st_size > 0
+
+
+def test_grid_run_returns_a_result(digits, tmp_path):
+    from nnlab.experiments.grid import GridConfig, run
+    from nnlab.experiments.result import Result
+
+    result = run(GridConfig(etas=(1e-2, 10.0), lambdas=(0.0, 10.0), epochs=6, jobs=1, output_dir=tmp_path))
+    assert isinstance(result, Result) and result.output_dir == tmp_path
+    assert set(result.figures) == {"train_accuracy", "test_accuracy"}
+    assert all(p.is_file() for p in result.figures.values())
+    assert result.numbers["cells"] == 4 and result.numbers["diverged cells"] == 1
+    assert result.numbers["best eta"] == 1e-2 and 0.3 < result.numbers["best test accuracy"] <= 1
+    assert result.tables[0].rows[0][:2] == [1e-2, 0.0] and result.printed().startswith(result.headline)
+
+
+@pytest.mark.parametrize("argv, option", [
+    (["--jobs", "0"], "--jobs"), (["--epochs", "0"], "--epochs"), (["--batch-size", "-1"], "--batch-size"),
+    (["--dataset", "franke"], "--dataset"), (["--task", "regression", "--dataset", "digits"], "--dataset"),
+])
+def test_grid_command_bad_input_is_one_line_with_status_2(argv, option, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["grid", *argv, "--output-dir", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("nnlab grid: error: ") and option in err[0], err
+    assert not out.exists()  # checked before anything is written
+
+
+def test_grid_command_says_how_to_install_dask(tmp_path, capsys, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)  # as if dask[distributed] were not installed
+    assert main(["grid", "--scheduler", "local", "--output-dir", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--scheduler" in err[0] and "pip install -e '.[dask]'" in err[0], err
+
+
+def test_grid_command_malformed_list_names_the_option(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["grid", "--etas", "a,b"])
+    assert exit_info.value.code == 2
+    assert capsys.readouterr().err.strip().splitlines()[-1].startswith("nnlab grid: error: argument --etas")

@@ -18,7 +18,7 @@ from nnlab import functional as F
 from nnlab import ops
 from nnlab.nn.losses import Loss
 
-__all__ = ["HalfSquaredError", "SummedBCEWithLogits"]
+__all__ = ["HalfSquaredError", "SummedBCEWithLogits", "HalfPoissonDeviance"]
 
 
 class _OutputSummedLoss(Loss):
@@ -54,3 +54,26 @@ class SummedBCEWithLogits(_OutputSummedLoss):
     d/dz = (sigma(z) - t) / n."""
 
     fn = staticmethod(F.binary_cross_entropy_with_logits)
+
+
+def half_poisson_deviance_log_link(z: Any, t: Any, reduction: str = "mean") -> Any:
+    """Half Poisson deviance of mu = exp(z): exp(z) - t z + (t log t - t) per element;  d/dz = exp(z) - t.
+
+    Built from ``ops.exp``, ``*`` and ``-``, so its derivatives come from theirs. The constant
+    t log t - t (0 log 0 = 0) makes the value scikit-learn's ``poisson_loss``; it has no gradient.
+    """
+    import numpy as np
+    from scipy.special import xlogy
+
+    target = np.asarray(getattr(t, "data", t), dtype=z.dtype)
+    per = ops.exp(z) - z * target + (xlogy(target, target) - target)
+    if reduction == "none":
+        return per
+    return ops.sum(per) if reduction == "sum" else ops.mean(per)
+
+
+class HalfPoissonDeviance(_OutputSummedLoss):
+    """(1/n) sum_i sum_k [exp(z_ik) - t_ik z_ik + t_ik log t_ik - t_ik]: scikit-learn's 'poisson' loss
+    on the network's output z = log(mu);  d/dz = (exp(z) - t) / n."""
+
+    fn = staticmethod(half_poisson_deviance_log_link)

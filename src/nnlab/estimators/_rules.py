@@ -4,15 +4,19 @@ After every epoch scikit-learn's MLP (``_update_no_improvement_count`` and the o
 ``iteration_ends``/``trigger_stopping``):
 
 - records the training loss (data loss + penalty) in ``loss_curve_``;
+- with ``verbose`` prints ``Iteration n, loss = ...`` (and ``Validation score: ...``) when
+  stdout is not a terminal (notebooks, logs); on a terminal the progress bar shows the same;
 - without early stopping: counts an epoch as "no improvement" when
-  loss > best_loss_ - tol; with early stopping: when validation score < best score + tol,
-  and keeps the weights of the best validation score;
+  loss > best_loss_ - tol; with early stopping: scores the held-out rows (weighted by their
+  sample weights, as scikit-learn >= 1.7), counts an epoch as "no improvement" when
+  validation score < best score + tol, and keeps the weights of the best validation score;
 - 'invscaling': eta = learning_rate_init / (t + 1)^power_t, t = samples seen so far;
 - once the count exceeds ``n_iter_no_change``: 'adaptive' divides eta by 5 (while eta > 1e-6)
   and starts counting again, otherwise training stops.
 """
 from __future__ import annotations
 
+import sys
 from typing import Any, Callable
 
 import numpy as np
@@ -20,7 +24,13 @@ import numpy as np
 from nnlab.tensor import no_grad
 from nnlab.train import Callback
 
-__all__ = ["SklearnRules"]
+__all__ = ["SklearnRules", "verbose_lines"]
+
+
+def verbose_lines(verbose: Any) -> bool:
+    """Whether ``verbose`` asks for scikit-learn's printed lines: yes unless stdout is a terminal,
+    where :class:`nnlab.train.progress.ProgressBar` shows the run instead."""
+    return bool(verbose) and not bool(getattr(sys.stdout, "isatty", lambda: False)())
 
 
 class SklearnRules(Callback):
@@ -35,15 +45,18 @@ class SklearnRules(Callback):
         Training rows per epoch (the samples-seen counter t grows by this much).
     schedule : {'constant', 'invscaling', 'adaptive'} or None
         The learning-rate rule (None: the optimiser keeps its rate, as scikit-learn's Adam).
-    early_stopping : bool
-        Use the validation score ('val_score' in the epoch's logs) rather than the training loss.
+    validation : (X_val, y_val, w_val) or None
+        Held-out rows (as the training model takes them), their labels or targets as the user
+        gave them, and their sample weights (None: equal); given: early stopping.
     """
 
     def __init__(self, est: Any, penalty: Callable | None, n_train: int, schedule: str | None,
-                 early_stopping: bool):
+                 validation: tuple | None = None):
         self.est, self.penalty, self.n_train = est, penalty, int(n_train)
-        self.schedule, self.early_stopping = schedule, early_stopping
+        self.schedule, self.validation = schedule, validation
+        self.early_stopping = validation is not None
         self.stopped = False
+        self.print_lines = verbose_lines(est.verbose)
 
     def _penalty_value(self) -> float:
         if self.penalty is None:
@@ -58,18 +71,23 @@ class SklearnRules(Callback):
         est.loss_curve_.append(loss)
         est.n_iter_ += 1
         est.t_ += self.n_train
+        if self.print_lines:
+            print(f"Iteration {est.n_iter_}, loss = {loss:.8f}")
         if "val_loss" in logs:
             est.validation_loss_curve_.append(float(logs["val_loss"]))
         if self.early_stopping:
-            score = float(logs.get("val_score", np.nan))
+            X_val, y_val, w_val = self.validation
+            score = est._validation_score(self.state.model, X_val, y_val, w_val)
             est.validation_scores_.append(score)
+            if self.print_lines:
+                print(f"Validation score: {score:f}")
             if score < est.best_validation_score_ + est.tol:
                 est._no_improvement_count += 1
             else:
                 est._no_improvement_count = 0
             if score > est.best_validation_score_:
                 est.best_validation_score_ = score
-                est._best_state = self.state.model.state_dict()
+                est._best_state = est.network_.state_dict()
         else:
             if loss > est.best_loss_ - est.tol:
                 est._no_improvement_count += 1

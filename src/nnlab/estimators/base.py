@@ -15,13 +15,21 @@ Conventions taken from scikit-learn's ``MLPClassifier``/``MLPRegressor``:
 - ``learning_rate`` ('constant', 'invscaling', 'adaptive') drives every solver except 'adam'
   (scikit-learn: only 'sgd'; Adam keeps ``learning_rate_init``);
 - stopping: after ``n_iter_no_change`` epochs whose training loss does not drop below
-  best - tol (or, with ``early_stopping``, whose validation score does not rise above
-  best + tol on a held-out ``validation_fraction``, stratified for classifiers, with the best
-  weights restored at the end); ``max_iter`` epochs at most (L-BFGS: iterations);
+  best - tol (or, with ``early_stopping``, whose validation score, weighted by the sample and
+  class weights, does not rise above best + tol on a held-out ``validation_fraction``,
+  stratified for binary targets, with the best weights restored at the end); ``max_iter``
+  epochs at most (L-BFGS: iterations);
+- a training loss that becomes NaN or infinite raises scikit-learn's ValueError ("Solver
+  produced non-finite parameter weights"); with early stopping and a finite best score the fit
+  ends there, records NaN and keeps the best weights (scikit-learn runs on to ``max_iter``);
+- ``verbose``: a progress bar on a terminal, scikit-learn's ``Iteration n, loss = ...`` lines
+  on stdout elsewhere (notebooks, logs);
+- sparse X (CSR, CSC): only the first layer's product touches it, batch by batch
+  (:mod:`nnlab.estimators._sparse`);
 - fitted attributes ``n_features_in_``, ``feature_names_in_``, ``n_iter_``, ``t_``, ``loss_``,
   ``loss_curve_``, ``best_loss_``, ``validation_scores_``, ``best_validation_score_``,
   ``n_layers_``, ``n_outputs_``, ``out_activation_``, and ``coefs_`` / ``intercepts_`` as
-  *views* of the network's weight and bias arrays. Ours: ``network_`` (the trained
+  *views* of the network's weight and bias arrays (assigning them sets the weights). Ours: ``network_`` (the trained
   :class:`nnlab.nn.Sequential`, savable with :func:`nnlab.io.save_model`) and
   ``validation_loss_curve_`` (the loss on the validation set per epoch, with early stopping).
 """
@@ -33,8 +41,10 @@ import warnings
 from typing import Any, Callable
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import accuracy_score, r2_score
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state, column_or_1d
@@ -43,11 +53,13 @@ from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from nnlab.estimators._lbfgs import minimize_lbfgs
-from nnlab.estimators._losses import HalfSquaredError, SummedBCEWithLogits
-from nnlab.estimators._rules import SklearnRules
+from nnlab.estimators._losses import HalfPoissonDeviance, HalfSquaredError, SummedBCEWithLogits
+from nnlab.estimators._rules import SklearnRules, verbose_lines
+from nnlab.estimators._sparse import sparse_input_model
 from nnlab.nn.losses import CrossEntropyLoss
 from nnlab.nn.regularization import L1, L2, l2_from_sklearn_alpha
 from nnlab.optim import OPTIMIZERS, SGD, Adam, get_optimizer
+from nnlab.train import TrainingDivergedError
 from nnlab.train import fit as train_fit
 from nnlab.train import predict as train_predict
 
@@ -119,6 +131,10 @@ def _check_sample_weight(sample_weight: Any, n_samples: int, dtype: Any) -> np.n
     return sw.astype(dtype, copy=True)
 
 
+_NON_FINITE = ("Solver produced non-finite parameter weights. The input data may contain large values and need "
+               "to be preprocessed (e.g. StandardScaler), or lower learning_rate_init.")
+
+
 # ----------------------------------------------------------------------------------------------
 # The shared estimator
 # ----------------------------------------------------------------------------------------------
@@ -175,11 +191,12 @@ class BaseNetworkEstimator(BaseEstimator):
 
     # -- validation ----------------------------------------------------------------------------
     _y_numeric = False
+    _accept_sparse: Any = False  # the MLPs: ("csr", "csc"), as scikit-learn's
 
     def _validate_fit_data(self, X: Any, y: Any, reset: bool) -> tuple[np.ndarray, np.ndarray]:
         X = self._prepare_input(X, fitting=True)
         X, y = validate_data(self, X, y, dtype=(np.float64, np.float32), multi_output=True,
-                             y_numeric=self._y_numeric, reset=reset)
+                             y_numeric=self._y_numeric, reset=reset, accept_sparse=self._accept_sparse)
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         return X, y
@@ -187,12 +204,30 @@ class BaseNetworkEstimator(BaseEstimator):
     def _validate_predict_data(self, X: Any) -> np.ndarray:
         check_is_fitted(self)
         X = self._prepare_input(X, fitting=False)
-        return validate_data(self, X, dtype=(np.float64, np.float32), reset=False)
+        return validate_data(self, X, dtype=(np.float64, np.float32), reset=False, accept_sparse=self._accept_sparse)
+
+    def _network_input(self, X: Any) -> tuple[Any, np.ndarray]:
+        """(model, rows) to train or predict on validated ``X``: ``network_`` and X as an array, or
+        for a sparse X the network reading its rows by number (:mod:`nnlab.estimators._sparse`)."""
+        if not sp.issparse(X):
+            return self.network_, np.ascontiguousarray(X, dtype=self._dtype)
+        if self._dtype == np.float32 and X.shape[0] > 2 ** 24:
+            raise ValueError(f"sparse X has {X.shape[0]} rows, more than float32 numbers its rows exactly; "
+                             "pass dtype='float64'")
+        return sparse_input_model(self.network_, X, self._dtype)
 
     def _raw_output(self, X: Any) -> np.ndarray:
         """The network's output (logits for classifiers) on validated ``X``."""
-        X = self._validate_predict_data(X)
-        return train_predict(self.network_, np.asarray(X, dtype=self._dtype))
+        model, rows = self._network_input(self._validate_predict_data(X))
+        return train_predict(model, rows)
+
+    def _validation_score(self, model: Any, rows: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None) -> float:
+        """The score (accuracy or R^2) of ``model`` on held-out ``rows`` with the user's ``y``,
+        weighted by ``sample_weight``; NaN when the outputs are not finite (as scikit-learn)."""
+        raw = train_predict(model, rows)
+        if not np.isfinite(raw).all():
+            return float("nan")
+        return float(self._score_function()(y, self._predict_from_raw(raw), sample_weight=sample_weight))
 
     # -- fitting -------------------------------------------------------------------------------
     def _initialize(self, X: np.ndarray, n_outputs: int, random_state: np.random.RandomState) -> None:
@@ -234,14 +269,13 @@ class BaseNetworkEstimator(BaseEstimator):
                              "use warm_start=False (or fit) to start again")
         if self.early_stopping and self.validation_scores_ is None:  # switched on between warm starts
             self.validation_scores_, self.validation_loss_curve_, self.best_validation_score_ = [], [], -np.inf
-        X = np.ascontiguousarray(X, dtype=self._dtype)
+        model, rows = self._network_input(X)
         if self.solver == "lbfgs":
-            self._fit_lbfgs(X, targets, weights)
+            self._fit_lbfgs(model, rows, targets, weights)
         else:
-            self._fit_stochastic(X, targets, weights, incremental, random_state)
+            self._fit_stochastic(model, rows, y, targets, weights, incremental, random_state)
         if not all(np.isfinite(p.data).all() for p in self.network_.parameters()):
-            raise ValueError("Solver produced non-finite parameter weights. The input data may contain large "
-                             "values and need to be preprocessed (e.g. StandardScaler), or lower learning_rate_init.")
+            raise ValueError(_NON_FINITE)
         return self
 
     def _sample_weight(self, sample_weight: Any, X: np.ndarray, y: np.ndarray) -> np.ndarray | None:
@@ -291,38 +325,46 @@ class BaseNetworkEstimator(BaseEstimator):
             return Adam(self.network_, lr=lr, betas=(float(self.beta_1), float(self.beta_2)), eps=float(self.epsilon))
         return get_optimizer(self.solver, self.network_, lr=lr)
 
-    def _fit_stochastic(self, X: np.ndarray, targets: np.ndarray, weights: np.ndarray | None, incremental: bool,
-                        random_state: np.random.RandomState) -> None:
+    def _fit_stochastic(self, model: Any, rows: np.ndarray, y: np.ndarray, targets: np.ndarray,
+                        weights: np.ndarray | None, incremental: bool, random_state: np.random.RandomState) -> None:
         if not incremental or self._optimizer is None:
             self._optimizer = self._make_optimizer()
-        validation_data, w_train = None, weights
+        validation_data, validation, w_train = None, None, weights
         if self.early_stopping:
-            stratify = self._stratify_labels(targets)
-            arrays = (X, targets) if weights is None else (X, targets, weights)
-            parts = train_test_split(*arrays, random_state=random_state, test_size=self.validation_fraction,
-                                     stratify=stratify)
-            X, X_val, targets, y_val = parts[:4]
-            w_train = None if weights is None else parts[4]
-            if X_val.shape[0] < 2:
-                raise ValueError("The validation set is too small. Increase 'validation_fraction' or the size "
-                                 "of your dataset.")
-            validation_data = (X_val, y_val)
-        n_train = X.shape[0]
+            # the split draws from random_state as scikit-learn's (same rows for the same seed);
+            # it splits row numbers, so a sparse X is never copied whole
+            stratify = self._stratify_labels(y)
+            n, n_classes = len(rows), 0 if stratify is None else len(np.unique(stratify))
+            # scikit-learn's ceil(fraction n) rows, but at least 2 (and one per class when stratified)
+            # where scikit-learn raises, so a tiny data set still fits
+            n_val = max(math.ceil(self.validation_fraction * n), 2, n_classes)
+            if n - n_val < max(n_classes, 1):
+                raise ValueError(f"The validation set is too small: {n} rows leave none to train on after the "
+                                 f"{n_val} validation rows early_stopping needs. Use more data or early_stopping=False")
+            train, val = train_test_split(np.arange(n), random_state=random_state, test_size=n_val, stratify=stratify)
+            validation_data = (rows[val], targets[val])
+            validation = (rows[val], y[val], None if weights is None else weights[val])
+            rows, targets = rows[train], targets[train]
+            w_train = None if weights is None else weights[train]
+        n_train = rows.shape[0]
         batch_size = self._batch_size(n_train)
         mean_weight = 1.0 if w_train is None else float(np.mean(w_train))
         penalty = self._penalty(batch_size * mean_weight)
         schedule = None if self.solver == "adam" else self.learning_rate
-        rules = SklearnRules(self, penalty, n_train, schedule, self.early_stopping)
+        rules = SklearnRules(self, penalty, n_train, schedule, validation)
         epochs = 1 if incremental else int(self.max_iter)
         seed = int(random_state.randint(_SEED_HIGH))
         start = self._epochs_done
         self.n_iter_ = 0
-        with np.errstate(over="ignore", under="ignore"):
-            train_fit(self.network_, X, targets, loss=self._make_loss(), optimizer=self._optimizer,
-                      epochs=start + epochs, initial_epoch=start, batch_size=batch_size,
-                      validation_data=validation_data, metrics=(self._score_function(),) if self.early_stopping else (),
-                      callbacks=[rules], penalty=penalty, shuffle=bool(self.shuffle), seed=seed,
-                      verbose=int(self.verbose), sample_weight=w_train)
+        try:
+            with np.errstate(over="ignore", under="ignore"):
+                train_fit(model, rows, targets, loss=self._make_loss(), optimizer=self._optimizer,
+                          epochs=start + epochs, initial_epoch=start, batch_size=batch_size,
+                          validation_data=validation_data, metrics=(), callbacks=[rules], penalty=penalty,
+                          shuffle=bool(self.shuffle), seed=seed, verbose=int(self.verbose), sample_weight=w_train)
+        except TrainingDivergedError as exc:
+            self._diverged(exc)
+            rules.stopped = True
         self._epochs_done += self.n_iter_
         if self.early_stopping:
             self.network_.load_state_dict(self._best_state)
@@ -330,17 +372,34 @@ class BaseNetworkEstimator(BaseEstimator):
             warnings.warn(f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached and the "
                           "optimization hasn't converged yet.", ConvergenceWarning, stacklevel=4)
 
-    def _fit_lbfgs(self, X: np.ndarray, targets: np.ndarray, weights: np.ndarray | None) -> None:
-        total_weight = X.shape[0] if weights is None else float(weights.sum())
+    def _diverged(self, exc: TrainingDivergedError) -> None:
+        """A non-finite training loss: scikit-learn's ValueError, or with early stopping and a finite
+        best validation score, the epoch recorded as NaN and the best weights kept (as scikit-learn)."""
+        if not (self.early_stopping and np.isfinite(self.best_validation_score_)):
+            raise ValueError(f"{_NON_FINITE} ({exc})") from exc
+        self.n_iter_ += 1
+        self.loss_ = float("nan")
+        self.loss_curve_.append(self.loss_)
+        self.validation_scores_.append(float("nan"))
+        self.validation_loss_curve_.append(float("nan"))
+        warnings.warn(f"the training loss became non-finite in epoch {self.n_iter_} ({exc}); training stopped "
+                      "and the weights of the best validation score are kept. Lower learning_rate_init.",
+                      ConvergenceWarning, stacklevel=5)
+
+    def _fit_lbfgs(self, model: Any, rows: np.ndarray, targets: np.ndarray, weights: np.ndarray | None) -> None:
+        total_weight = rows.shape[0] if weights is None else float(weights.sum())
         penalty = self._penalty(total_weight)
         y = self._lbfgs_targets(targets)
-        result = minimize_lbfgs(self.network_, X, y, self._make_loss(), sample_weight=weights, penalty=penalty,
+        result = minimize_lbfgs(model, rows, y, self._make_loss(), sample_weight=weights, penalty=penalty,
                                 max_iter=int(self.max_iter), max_fun=int(self.max_fun), tol=float(self.tol))
         self.n_iter_ = result.n_iter
-        self.t_ += X.shape[0]
+        self.t_ += rows.shape[0]
         self.loss_ = result.loss
         self.loss_curve_.extend(result.losses)
         self.best_loss_ = min(result.losses) if result.losses else result.loss
+        if verbose_lines(self.verbose):  # SciPy reports nothing per iteration; the losses it went through
+            for k, value in enumerate(result.losses, 1):
+                print(f"Iteration {k}, loss = {value:.8f}")
         if not result.converged:
             warnings.warn(f"lbfgs failed to converge after {result.n_iter} iteration(s) ({result.message}). "
                           "Increase the number of iterations (max_iter) or scale the data.",
@@ -354,31 +413,86 @@ class BaseNetworkEstimator(BaseEstimator):
         return targets
 
     # -- views of the weights ------------------------------------------------------------------
-    @property
-    def coefs_(self) -> list[np.ndarray]:
-        """The weight arrays W of the layers, in order (views: changing them changes the network)."""
-        return [p.data for name, p in self.network_.named_parameters() if name.split(".")[-1] == "weight"]
+    def _named_arrays(self, kind: str) -> list:
+        if "network_" not in vars(self):
+            raise AttributeError(f"{type(self).__name__} has no layer arrays before fit; call fit first "
+                                 "(fit with max_iter=1 builds the network whose weights you then set)")
+        return [p for name, p in self.network_.named_parameters() if name.split(".")[-1] == kind]
 
     @property
-    def intercepts_(self) -> list[np.ndarray]:
-        """The bias vectors b of the layers, in order (views)."""
-        return [p.data for name, p in self.network_.named_parameters() if name.split(".")[-1] == "bias"]
+    def coefs_(self) -> "LayerArrays":
+        """The weight arrays W of the layers, in order (views: changing them changes the network).
+
+        ``est.coefs_[i] = W`` and ``est.coefs_ = [W1, W2, ...]`` copy the new values into the
+        network (same shapes; ValueError otherwise), as setting scikit-learn's attribute does.
+        """
+        return LayerArrays(self._named_arrays("weight"), "coefs_")
+
+    @coefs_.setter
+    def coefs_(self, arrays: Any) -> None:
+        LayerArrays(self._named_arrays("weight"), "coefs_").assign(arrays)
+
+    @property
+    def intercepts_(self) -> "LayerArrays":
+        """The bias vectors b of the layers, in order (views; settable as :attr:`coefs_`)."""
+        return LayerArrays(self._named_arrays("bias"), "intercepts_")
+
+    @intercepts_.setter
+    def intercepts_(self, arrays: Any) -> None:
+        LayerArrays(self._named_arrays("bias"), "intercepts_").assign(arrays)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = False
+        tags.input_tags.sparse = bool(self._accept_sparse)
         return tags
+
+
+class LayerArrays(list):
+    """The list ``coefs_`` / ``intercepts_`` returns: the network's arrays (views), in layer order.
+
+    Assigning an item (``est.coefs_[0] = W``) copies W into that layer's array, so the network
+    uses it; the shape must stay the same.
+    """
+
+    def __init__(self, params: list, name: str):
+        super().__init__(p.data for p in params)
+        self._params, self._name = params, name
+
+    def _write(self, positions: Any, values: list) -> None:
+        """Check every new array first, then copy them in (a bad one changes nothing)."""
+        checked = []
+        for i, value in zip(positions, values):
+            target, value = self._params[i].data, np.asarray(value)
+            if value.shape != target.shape:
+                raise ValueError(f"{self._name}[{i}] has shape {target.shape}; got an array of shape {value.shape}. "
+                                 "Keep the layer sizes (refit with other hidden_layer_sizes to change them)")
+            if not np.isfinite(value).all():
+                raise ValueError(f"{self._name}[{i}] must be finite; got NaN or infinite values")
+            checked.append((target, value))
+        for target, value in checked:
+            target[...] = value
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        positions = range(len(self))[index]
+        if isinstance(index, slice):
+            values = list(value)
+            if len(values) != len(positions):
+                raise ValueError(f"{self._name}[{index}] needs {len(positions)} arrays, got {len(values)}")
+            self._write(positions, values)
+        else:
+            self._write([positions], [value])
+
+    def assign(self, arrays: Any) -> None:
+        """Copy one array per layer into the network (``est.coefs_ = [...]``)."""
+        arrays = list(arrays)
+        if len(arrays) != len(self):
+            raise ValueError(f"{self._name} needs one array per layer ({len(self)}), got {len(arrays)}")
+        self._write(range(len(self)), arrays)
 
 
 # ----------------------------------------------------------------------------------------------
 # Classification
 # ----------------------------------------------------------------------------------------------
-def _accuracy_from_logits(y_true: np.ndarray, y_pred: np.ndarray) -> float:
-    if not np.isfinite(y_pred).all():
-        return float("nan")
-    return float(np.mean(np.argmax(y_pred, axis=1) == y_true))
-
-
 class NetworkClassifierMixin(ClassifierMixin):
     """Labels through ``classes_`` (any hashable values), class weights, probabilities.
 
@@ -443,29 +557,21 @@ class NetworkClassifierMixin(ClassifierMixin):
     def _make_loss(self):
         return CrossEntropyLoss() if self._mode == "softmax" else SummedBCEWithLogits()
 
-    def _stratify_labels(self, targets: np.ndarray) -> np.ndarray | None:
-        if self._mode == "softmax":
-            return targets
-        if self._label_binarizer.y_type_ == "multilabel-indicator":
-            return None  # as scikit-learn: no stratification for multilabel targets
-        return targets[:, 0] if targets.shape[1] == 1 else np.argmax(targets, axis=1)
+    def _stratify_labels(self, y: np.ndarray) -> np.ndarray | None:
+        """The labels that stratify early stopping's split: binary targets only, as scikit-learn
+        (multiclass and multilabel splits are plain random ones, so small data sets still split)."""
+        if self._label_binarizer.y_type_ != "binary":
+            return None
+        labels, counts = np.unique(y, return_counts=True)
+        if counts.min() < 2:
+            label = labels.tolist()[np.argmin(counts)]
+            raise ValueError(f"early_stopping splits off a validation set stratified by class, but class {label!r} has "
+                             f"only {counts.min()} row; give every class at least 2 rows or set early_stopping=False")
+        return y
 
-    def _score_function(self) -> Callable[[np.ndarray, np.ndarray], float]:
-        """The validation score (accuracy) as nnlab.train.fit calls metrics: (encoded targets, outputs)."""
-        if self._mode == "softmax":
-            def score(y_true, y_pred):
-                return _accuracy_from_logits(y_true, y_pred)
-            return score
-        multilabel = self._label_binarizer.y_type_ == "multilabel-indicator"
-
-        def score(y_true, y_pred):  # fit passes probabilities sigma(z) for the binary log-loss
-            y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
-            if not np.isfinite(y_pred).all():
-                return float("nan")
-            if y_pred.shape[1] == 1 or multilabel:
-                return float(np.mean(np.all((y_pred > 0.5) == (y_true > 0.5), axis=1)))
-            return float(np.mean(np.argmax(y_pred, axis=1) == np.argmax(y_true, axis=1)))
-        return score
+    def _score_function(self) -> Callable[..., float]:
+        """The validation score: (sample-weighted) accuracy, subset accuracy for multilabel targets."""
+        return accuracy_score
 
     def _class_sample_weight(self, y: np.ndarray) -> np.ndarray | None:
         class_weight = self.class_weight
@@ -498,13 +604,15 @@ class NetworkClassifierMixin(ClassifierMixin):
 
         Parameters
         ----------
-        X : array of shape (n_samples, n_features)
+        X : {array, sparse matrix} of shape (n_samples, n_features)
 
         Returns
         -------
         y : array of shape (n_samples,) or (n_samples, n_labels)
         """
-        raw = self._raw_output(X)
+        return self._predict_from_raw(self._raw_output(X))
+
+    def _predict_from_raw(self, raw: np.ndarray) -> np.ndarray:
         if self._mode == "sigmoid" and self._label_binarizer.y_type_ == "multilabel-indicator":
             return self._label_binarizer.inverse_transform(self._probabilities(raw))
         if raw.shape[1] == 1:
@@ -540,38 +648,37 @@ class NetworkClassifierMixin(ClassifierMixin):
 # ----------------------------------------------------------------------------------------------
 # Regression
 # ----------------------------------------------------------------------------------------------
-def _r2_score(y_true: np.ndarray, y_pred: np.ndarray) -> float:
-    from sklearn.metrics import r2_score
-
-    y_pred = np.asarray(y_pred)
-    if not np.isfinite(y_pred).all():
-        return float("nan")
-    return float(r2_score(np.asarray(y_true).reshape(y_pred.shape), y_pred))
-
-
 class NetworkRegressorMixin(RegressorMixin):
     """Real-valued targets, one or several outputs, half squared error as scikit-learn."""
 
     _y_numeric = True
 
+    @property
+    def _poisson(self) -> bool:
+        """loss='poisson' (MLPRegressor's parameter): the network outputs log(mu)."""
+        return getattr(self, "loss", "squared_error") == "poisson"
+
     def _encode_targets(self, y: np.ndarray, first_pass: bool, incremental: bool, classes: Any):
         n_outputs = 1 if y.ndim == 1 else y.shape[1]
-        return y, n_outputs
+        if self._poisson and (y < 0).any():
+            raise ValueError("loss='poisson' needs targets y >= 0 (counts or rates); got negative values. Use "
+                             "loss='squared_error' for signed targets")
+        return y.astype(np.float64, copy=False), n_outputs  # integer targets are numbers too
 
     @property
     def out_activation_(self) -> str:
-        return self.output_activation or "identity"
+        """'exp' for loss='poisson' (its log link), else the output activation ('identity')."""
+        return "exp" if self._poisson else self.output_activation or "identity"
 
     def _make_loss(self):
-        return HalfSquaredError()
+        return HalfPoissonDeviance() if self._poisson else HalfSquaredError()
 
-    def _stratify_labels(self, targets: np.ndarray) -> None:
+    def _stratify_labels(self, y: np.ndarray) -> None:
         return None
 
-    def _score_function(self) -> Callable[[np.ndarray, np.ndarray], float]:
-        def score(y_true, y_pred):
-            return _r2_score(y_true, y_pred)
-        return score
+    def _score_function(self) -> Callable[..., float]:
+        """The validation score: (sample-weighted) R^2."""
+        return r2_score
 
     def predict(self, X: Any) -> np.ndarray:
         """Predicted values.
@@ -584,7 +691,11 @@ class NetworkRegressorMixin(RegressorMixin):
         -------
         y : array of shape (n_samples,) for one output, else (n_samples, n_outputs)
         """
-        raw = self._raw_output(X)
+        return self._predict_from_raw(self._raw_output(X))
+
+    def _predict_from_raw(self, raw: np.ndarray) -> np.ndarray:
+        if self._poisson:  # the network outputs log(mu)
+            raw = np.exp(raw)
         return raw[:, 0].copy() if raw.shape[1] == 1 else raw
 
     def __sklearn_tags__(self):

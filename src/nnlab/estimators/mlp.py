@@ -17,7 +17,10 @@ from nnlab.models.mlp import mlp
 from nnlab.nn.activations import ACTIVATIONS
 from nnlab.nn.init import INITIALIZERS
 
-__all__ = ["MLPClassifier", "MLPRegressor"]
+__all__ = ["MLPClassifier", "MLPRegressor", "LOSSES"]
+
+#: MLPRegressor's losses, scikit-learn's names (>= 1.7).
+LOSSES = ("squared_error", "poisson")
 
 
 def hidden_sizes(hidden_layer_sizes: Any) -> list[int]:
@@ -49,15 +52,21 @@ def sklearn_initial_weights(layer_units: Sequence[int], activation: str,
 
 
 def _stochastic(est: "_MLPParams") -> bool:
-    """partial_fit exists for the stochastic solvers only (as in scikit-learn)."""
+    """partial_fit exists for the stochastic solvers only (as in scikit-learn), and without early
+    stopping (whose validation split needs all the data at once; scikit-learn raises on the call)."""
     if est.solver == "lbfgs":
         raise AttributeError(f"partial_fit is only available for stochastic optimizers. {est.solver} is not "
                              "stochastic.")
+    if est.early_stopping:
+        raise AttributeError("partial_fit does not support early_stopping=True; set early_stopping=False or "
+                             "call fit")
     return True
 
 
 class _MLPParams(BaseNetworkEstimator):
     """The MLP part shared by classifier and regressor: network construction and its parameters."""
+
+    _accept_sparse = ("csr", "csc")
 
     def _check_extra_params(self) -> None:
         hidden_sizes(self.hidden_layer_sizes)
@@ -96,7 +105,9 @@ class _MLPParams(BaseNetworkEstimator):
 
         Parameters
         ----------
-        X : array of shape (n_samples, n_features)
+        X : {array, sparse matrix} of shape (n_samples, n_features)
+            A SciPy sparse matrix (CSR, CSC) stays sparse: only each batch's product with the
+            first layer's weights is dense.
         y : array of shape (n_samples,) or (n_samples, n_outputs)
             Labels (classifier: any values, or a multilabel indicator matrix) or targets.
         sample_weight : array of shape (n_samples,), optional
@@ -108,8 +119,11 @@ class _MLPParams(BaseNetworkEstimator):
 
         Raises
         ------
-        nnlab.train.TrainingDivergedError
-            When the loss becomes NaN or infinite (lower ``learning_rate_init``).
+        ValueError
+            When the training loss becomes NaN or infinite ("Solver produced non-finite parameter
+            weights", as scikit-learn; lower ``learning_rate_init``). With ``early_stopping`` and a
+            finite best validation score, the fit instead stops there, records NaN in
+            ``validation_scores_`` and ``loss_curve_``, keeps the best weights and warns.
         """
         return self._fit(X, y, sample_weight=sample_weight, incremental=False)
 
@@ -146,7 +160,8 @@ class MLPClassifier(NetworkClassifierMixin, _MLPParams):
     tol : float, default=1e-4
         Improvement below which an epoch counts as no improvement (L-BFGS: ``gtol``).
     verbose : int or bool, default=False
-        Show a progress bar (on a terminal).
+        Report each epoch: a progress bar on a terminal; elsewhere (notebooks, logs, pipes)
+        scikit-learn's lines ``Iteration n, loss = ...`` (and ``Validation score: ...``) on stdout.
     warm_start : bool, default=False
         ``fit`` continues from the current weights.
     momentum : float, default=0.9
@@ -154,7 +169,8 @@ class MLPClassifier(NetworkClassifierMixin, _MLPParams):
     nesterovs_momentum : bool, default=True
         Nesterov momentum for SGD (when momentum > 0).
     early_stopping : bool, default=False
-        Stop on the validation score of a held-out ``validation_fraction``.
+        Stop on the validation score (weighted by the sample and class weights) of a held-out
+        ``validation_fraction``, stratified for binary targets (as scikit-learn).
     validation_fraction : float, default=0.1
     beta_1, beta_2, epsilon : float, defaults 0.9, 0.999, 1e-8
         Adam's parameters.
@@ -257,6 +273,10 @@ class MLPRegressor(NetworkRegressorMixin, _MLPParams):
     output_activation : str or None, default=None
         Activation of the output layer (None: identity, as scikit-learn), e.g. 'sigmoid' for
         targets in (0, 1).
+    loss : {'squared_error', 'poisson'}, default='squared_error'
+        'poisson' (targets >= 0, e.g. counts): the half Poisson deviance
+        (1/n) sum_i [mu_i - t_i log mu_i + t_i log t_i - t_i] of mu = exp(z), the network's output
+        z being log(mu) (scikit-learn's log link); ``predict`` returns mu = exp(z).
     """
 
     def __init__(self, hidden_layer_sizes: int | Sequence[int] = (100,), activation: str = "relu", *,
@@ -267,7 +287,7 @@ class MLPRegressor(NetworkRegressorMixin, _MLPParams):
                  nesterovs_momentum: bool = True, early_stopping: bool = False, validation_fraction: float = 0.1,
                  beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-8, n_iter_no_change: int = 10,
                  max_fun: int = 15000, dtype: Any = None, weight_init: str = "auto", dropout: float = 0.0,
-                 output_activation: str | None = None, l1: float = 0.0):
+                 output_activation: str | None = None, l1: float = 0.0, loss: str = "squared_error"):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.solver = solver
@@ -296,11 +316,17 @@ class MLPRegressor(NetworkRegressorMixin, _MLPParams):
         self.dropout = dropout
         self.output_activation = output_activation
         self.l1 = l1
+        self.loss = loss
 
     def _check_output_activation(self) -> None:
+        if self.loss not in LOSSES:
+            raise ValueError(f"loss must be one of {list(LOSSES)}, got {self.loss!r}")
         if self.output_activation is not None and self.output_activation not in ACTIVATIONS:
             raise ValueError(f"output_activation must be None or one of {sorted(ACTIVATIONS)}, "
                              f"got {self.output_activation!r}")
+        if self.loss == "poisson" and self.output_activation is not None:
+            raise ValueError("loss='poisson' predicts exp(z) (its log link is the output activation); "
+                             f"leave output_activation=None, got {self.output_activation!r}")
 
     def _output_layer_activation(self) -> str | None:
         return self.output_activation

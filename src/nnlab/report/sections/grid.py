@@ -6,33 +6,25 @@ import numpy as np
 from nnlab.report._core import Context, Figure, SectionResult, SectionSpec, Table
 
 SETTINGS = {
-    "full": {"etas": np.logspace(-5, 1, 7), "lambdas": np.logspace(-5, 1, 7), "epochs": 100, "n_jobs": 2},
-    "quick": {"etas": np.logspace(-5, 1, 7), "lambdas": np.logspace(-5, 1, 7), "epochs": 15, "n_jobs": 2},
-    "smoke": {"etas": np.logspace(-4, 0, 3), "lambdas": np.logspace(-4, 0, 3), "epochs": 2, "n_jobs": 1},
+    "full": {"etas": np.logspace(-5, 1, 7), "lambdas": np.logspace(-5, 1, 7), "epochs": 100, "jobs": 2},
+    "quick": {"etas": np.logspace(-5, 1, 7), "lambdas": np.logspace(-5, 1, 7), "epochs": 15, "jobs": 2},
+    "smoke": {"etas": np.logspace(-4, 0, 3), "lambdas": np.logspace(-4, 0, 3), "epochs": 2, "jobs": 1},
 }
 
 
 def run(ctx: Context) -> SectionResult:
-    from nnlab.experiments.grid import grid_search
-    from nnlab.plots.grid import save_grid_heatmaps
+    from nnlab.experiments.grid import GridConfig
+    from nnlab.experiments.grid import run as run_grid
 
     s = ctx.pick(SETTINGS)
-    result = grid_search(s["etas"], s["lambdas"], epochs=s["epochs"], n_jobs=s["n_jobs"], seed=ctx.seed)
-    result.to_csv(ctx.path("grid.csv"))
-    figures = [Figure(path, f"{label} after {s['epochs']} epochs for every (eta, lambda); blank cells diverged.")
-               for path, label in zip(save_grid_heatmaps(result, ctx.directory),
-                                      ("Training accuracy", "Test accuracy"))]
-    best = result.best()
-    diverged = [c for c in result.cells if not c.ok]
-    top = sorted((c for c in result.cells if c.ok), key=lambda c: -c.test_accuracy)[:5]
-    return SectionResult(
-        figures=figures,
-        numbers={"best eta": best.eta, "best lambda": best.lam, "best test accuracy": best.test_accuracy,
-                 "cells": len(result.cells), "diverged cells": len(diverged), "epochs per cell": s["epochs"],
-                 "search time (s)": result.seconds},
-        tables=[Table(["eta", "lambda", "train accuracy", "test accuracy"],
-                      [[c.eta, c.lam, c.train_accuracy, c.test_accuracy] for c in top], "The five best cells")],
-    )
+    result = run_grid(GridConfig(etas=tuple(s["etas"]), lambdas=tuple(s["lambdas"]), epochs=s["epochs"],
+                                 jobs=s["jobs"], seed=ctx.seed, output_dir=ctx.directory))
+    captions = {"train_accuracy": "Training accuracy", "test_accuracy": "Test accuracy"}
+    figures = [Figure(result.figures[name], f"{label} after {s['epochs']} epochs for every (eta, lambda); blank cells "
+                                            "diverged.") for name, label in captions.items()]
+    numbers = {k: v for k, v in result.numbers.items() if k != "best train accuracy"}
+    return SectionResult(figures=figures, numbers=numbers,
+                         tables=[Table(t.columns, t.rows, t.caption) for t in result.tables])
 
 
 SPEC = SectionSpec(
