@@ -543,14 +543,18 @@ def save_checkpoint(path: str | os.PathLike, model: Module, optimizer_state: Any
     return path
 
 
-def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
-    """Read a file written by :func:`save_checkpoint`; errors as :func:`load_model`."""
+def load_checkpoint(path: str | os.PathLike, build_model: bool = True) -> Checkpoint:
+    """Read a file written by :func:`save_checkpoint`; errors as :func:`load_model`.
+
+    With ``build_model=False`` the model is not rebuilt (``model`` is None): a cheap way to read
+    the optimizer state and the extra data.
+    """
     path, arrays, meta = _read_npz(path, "checkpoint")
     if meta["format"] != "nnlab-checkpoint":
         raise ValueError(f"{path} is a {meta['format']!r} file, not a checkpoint")
     weights = _weights_from_file(path, arrays, meta)
     model = None
-    if meta.get("architecture") is not None:
+    if build_model and meta.get("architecture") is not None:
         model = _build(path, meta, weights)
         model.load_state_dict(_checked_state(model, weights, path))
     try:
