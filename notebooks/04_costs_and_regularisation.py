@@ -53,6 +53,7 @@ def output_error(loss, z):
 z = np.linspace(-8, 8, 161)[:, None]
 squared = output_error(MSELoss(reduction="sum"), z)
 entropy = output_error(BCEWithLogitsLoss(reduction="sum"), z)
+plt.figure(figsize=(5, 3.5))
 plt.plot(z[:, 0], squared, label="squared error")
 plt.plot(z[:, 0], entropy, label="cross-entropy")
 plt.xlabel("z (a = sigmoid(z))"), plt.ylabel("dC/dz"), plt.legend(), plt.title("target t = 1")
@@ -82,6 +83,7 @@ print(f"|summed gradient| / |averaged gradient| = {ratio:.1f}, the batch size")
 # %%
 epochs = 5 if QUICK else 40
 accuracies = {}
+plt.figure(figsize=(6, 3.5))
 for penalty, label in ((None, "no penalty"), (L2(1e-2), "L2, lambda=1e-2"), (L1(1e-3), "L1, lambda=1e-3")):
     model = mlp(64, [50], 10, activation="sigmoid", dtype=np.float64, rng=0)
     fit(model, X_train, y_train, loss=CrossEntropyLoss(), optimizer="sgd", lr=0.5, epochs=epochs, batch_size=32,

@@ -50,6 +50,7 @@ X_train, X_test, y_train, y_test = train_test_split(X, y, seed=0)
 scaler = StandardScaler().fit(X_train)
 X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
 final = {}
+plt.figure(figsize=(6, 4))
 for name, make in OPTIMIZERS.items():
     model = mlp(64, [50], 10, activation="sigmoid", rng=0)
     history = fit(model, X_train, y_train, optimizer=make(model.parameters()), epochs=epochs, batch_size=32,

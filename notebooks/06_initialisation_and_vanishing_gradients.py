@@ -44,6 +44,7 @@ X_train, X_test, y_train, y_test = train_test_split(X, y, seed=0)
 scaler = StandardScaler().fit(X_train)
 X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
 ratios, accuracies = {}, {}
+plt.figure(figsize=(6, 4))
 for activation, init in CASES:
     model = mlp(64, [50] * depth, 10, activation=activation, weight_init=init, dtype=np.float64, rng=0)
     stats = layer_statistics(model, X_train[:200], y_train[:200])     # at initialisation

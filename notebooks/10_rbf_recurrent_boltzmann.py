@@ -45,6 +45,7 @@ X_test, y_test = make_franke(2000, seed=1, dtype=np.float64)
 net = RBFNetwork.build(X, n_centers=100, width_scale=1.5, dtype=np.float64, rng=0).fit_output(X, y, alpha=1e-8)
 prediction = predict(net, X_test)[:, 0]
 r2 = 1 - np.sum((prediction - y_test) ** 2) / np.sum((y_test - y_test.mean()) ** 2)
+plt.figure(figsize=(4, 4))
 plt.scatter(y_test, prediction, s=3), plt.xlabel("Franke function"), plt.ylabel("RBF network")
 plt.title(f"test R2 = {r2:.4f}")
 plt.show()
@@ -61,6 +62,7 @@ fit(lstm, X_seq, y_seq, loss="mse", optimizer=Adam(lstm.parameters(), lr=1e-2, c
 lstm_mse = float(np.mean((predict(lstm, X_seq_test) - y_seq_test) ** 2))
 baseline = float(np.mean((persistence_forecast(X_seq_test) - y_seq_test) ** 2))
 print(f"LSTM MSE {lstm_mse:.2e}, persistence forecast {baseline:.2e}")
+plt.figure(figsize=(6, 3.5))
 plt.plot(range(20), X_seq_test[0, :, 0], ".-", label="window")
 plt.plot([20], y_seq_test[0], "ko", label="next value"), plt.plot([20], predict(lstm, X_seq_test[:1])[0], "r*",
                                                                   ms=12, label="LSTM")
@@ -76,6 +78,7 @@ rbm = RBM(64, learning_rate=0.06, n_iter=2 if QUICK else 20, persistent=True, ra
 v = digits[:1] / 16
 for _ in range(50 if QUICK else 200):
     v = rbm.gibbs(v)
+plt.figure(figsize=(2.5, 2.5))
 plt.imshow(v.reshape(8, 8), cmap="gray_r"), plt.title("a Gibbs sample"), plt.xticks([]), plt.yticks([])
 plt.show()
 print(f"RBM mean pseudo-likelihood {rbm.score_samples(digits / 16).mean():.2f}")

@@ -70,6 +70,7 @@ scores = {
 }
 for name, score in scores.items():
     print(f"{name:<32} test accuracy {score:.3f}")
+plt.figure(figsize=(6, 3.5))
 plt.plot(history["accuracy"], label="train"), plt.plot(history["val_accuracy"], label="test")
 plt.xlabel("epoch"), plt.ylabel("accuracy"), plt.legend(), plt.title("30-20-1 network")
 plt.show()

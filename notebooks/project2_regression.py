@@ -78,6 +78,7 @@ def network(seed=0):
 
 epochs = 30 if QUICK else 300
 curves = {}
+plt.figure(figsize=(6, 3.5))
 for name, make in {"my RMSprop": lambda p: MyRMSprop(p, lr=1e-2), "nnlab Adam": lambda p: Adam(p, lr=1e-2)}.items():
     model = network()
     history = fit(model, X_train, t_train, loss="mse", optimizer=make(model.parameters()), epochs=epochs,

@@ -79,6 +79,7 @@ for (dx, t), error in ftcs_errors.items():
 problem = get_problem("diffusion")
 solution = problem.solve(lbfgs_iterations=100 if QUICK else 2000, seed=0)
 network_errors = {t: float(np.max(np.abs(solution(fine, np.full_like(fine, t)) - exact(fine, t)))) for t in times}
+plt.figure(figsize=(6, 3.5))
 plt.semilogy(solution.history["loss"])
 plt.xlabel("L-BFGS iteration"), plt.ylabel("mean squared residual")
 plt.show()
