@@ -159,7 +159,8 @@ def _find(directory: Path, stems: list[str], dataset: str) -> Path:
              f"{directory}, which is a file, not a directory," if directory.exists() else
              f"directory {directory} (which does not exist)")
     raise FileNotFoundError(f"{dataset}: no {stems[0]} file in {where}; expected one of {names}. "
-                            f"Download the four IDX files (gzip or raw) into that directory.")
+                            f"Download the four IDX files {', '.join(IDX_FILES)} (gzip or raw) into that "
+                            f"directory, or leave the directory out to use $NNLAB_DATA or {data_home()}.")
 
 
 def _load_idx_pair(directory: str | Path | None, kind: str, normalize: bool, flatten: bool, dtype: Any,
