@@ -46,7 +46,9 @@ def register_layer(cls: type | None = None, *, name: str | None = None) -> Any:
 
     Use as a decorator (``@register_layer``) or call it (``register_layer(Conv2D)``). The class needs
     a ``config()`` method returning its constructor arguments as JSON-able values, and either accepts
-    them as keyword arguments or defines a ``from_config(config)`` classmethod.
+    them as keyword arguments or defines a ``from_config(config)`` classmethod. A classmethod
+    ``parameter_shapes(config) -> {name: shape}`` lets :func:`load_model` check a file's arrays
+    against the description before it builds the layer (nnlab's own layers are known already).
     """
     def add(c: type) -> type:
         if not isinstance(c, type) or not issubclass(c, Module):

@@ -164,7 +164,8 @@ def load_training_checkpoint(path: str | Path, model=None, optimizer=None, sched
         model = ckpt.model
     params = dict(model.named_parameters())
     state = ckpt.model_state
-    if set(params) != set(state) or any(tuple(np.shape(state[k])) != params[k].shape for k in params):
+    if set(params) != set(state) or any(tuple(np.shape(state[k])) != params[k].shape
+                                        or np.asarray(state[k]).dtype.kind not in "fc" for k in params):
         raise ValueError(
             f"{path} does not fit this model: it has parameters "
             f"{ {k: tuple(np.shape(v)) for k, v in state.items()} }, the model "
