@@ -49,6 +49,7 @@ plt.figure(figsize=(4, 4))
 plt.scatter(y_test, prediction, s=3), plt.xlabel("Franke function"), plt.ylabel("RBF network")
 plt.title(f"test R2 = {r2:.4f}")
 plt.show()
+print(f"RBF network from 400 points: test R2 = {r2:.5f}")
 
 # %% [markdown]
 # ## LSTM: the next value of a noisy sine
