@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 OPTIONAL ?= compare,onnx,array
 OUT ?= runs/demo
 
-.PHONY: demo test bench venv clean
+.PHONY: demo test bench venv clean notebooks
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,13 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m pip install -q -e '.[bench]' || echo "note: benchmark references not installed; those comparisons skip"
 	for f in bench/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
+
+# notebooks/*.py (percent format) are the source; this pairs each with a .ipynb (not in git) to open in Jupyter.
+notebooks: $(STAMP)
+	$(PY) -m pip install -q -e '.[notebooks]'
+	$(PY) -m jupytext --update --to ipynb notebooks/*.py
+	@echo "notebooks/*.ipynb written from the .py files (kept paired by jupytext in Jupyter; outputs are kept on rebuild)."
+	@echo "Open them with:  $(VENV)/bin/jupyter lab notebooks/   (NNLAB_QUICK=1 for the quick versions)"
 
 clean:
 	rm -rf $(VENV) runs build src/*.egg-info

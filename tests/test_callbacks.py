@@ -153,3 +153,53 @@ def test_callbacks_must_be_callbacks(rng):
         fit(model, X, y, optimizer=SGD(model.parameters(), lr=0.1), epochs=1, callbacks=[print])
     with pytest.raises(ValueError, match="unknown hooks"):
         LambdaCallback(on_step=print)
+
+
+def _three_then_two(tmp_path, X, y, resume_callback):
+    """3 epochs with checkpoints, then a resumed run of 2 more writing checkpoints again."""
+    model = mlp(4, (6,), 3, rng=0)
+    opt = SGD(model.parameters(), lr=0.1)
+    first = fit(model, X, y, optimizer=opt, epochs=3, batch_size=10, seed=4, validation_split=0.2,
+                callbacks=[ModelCheckpoint(tmp_path / "ck.npz")])
+    again = mlp(4, (6,), 3, rng=1)
+    opt2 = SGD(again.parameters(), lr=0.1)
+    info = load_training_checkpoint(tmp_path / "ck.npz", again, opt2)
+    rest = fit(again, X, y, optimizer=opt2, epochs=5, batch_size=10, seed=info.seed, validation_split=0.2,
+               initial_epoch=info.epoch, callbacks=[resume_callback(info)])
+    return first, info, rest
+
+
+@pytest.mark.parametrize("resume_callback", [
+    lambda info: ModelCheckpoint(info.path),                               # finds its own checkpoint of epoch 3
+    lambda info: ModelCheckpoint(info.path.with_name("ck-{epoch}.npz"), history=info.history),
+], ids=["same-file", "explicit-history"])
+def test_a_resumed_run_keeps_the_history_before_the_resume(rng, tmp_path, resume_callback):
+    X, y = blobs(rng, n=50)
+    first, info, rest = _three_then_two(tmp_path, X, y, resume_callback)
+    assert rest.epoch == [3, 4]                                       # fit returns the epochs it ran
+    last = tmp_path / "ck-5.npz"
+    saved = load_training_checkpoint(last if last.exists() else tmp_path / "ck.npz")
+    assert saved.epoch == 5
+    assert saved.history.epoch == [0, 1, 2, 3, 4]
+    for key in ("loss", "val_loss", "lr"):
+        assert saved.history[key] == first.history[key] + rest.history[key]
+    from nnlab.train.checkpoint import join_histories
+    assert join_histories(info.history, rest).to_dict()["history"] == saved.history.to_dict()["history"]
+
+
+def test_a_resumed_run_without_its_earlier_checkpoint_warns(rng, tmp_path):
+    X, y = blobs(rng, n=50)
+    with pytest.warns(UserWarning, match="only the history of this run"):
+        _, _, rest = _three_then_two(tmp_path, X, y, lambda info: ModelCheckpoint(tmp_path / "other-{epoch}.npz"))
+    assert load_training_checkpoint(tmp_path / "other-5.npz").history.epoch == [3, 4]
+
+
+def test_join_histories_pads_quantities_missing_on_one_side():
+    from nnlab.train.checkpoint import join_histories
+    before, after = History(), History({"initial_epoch": 2})
+    before.append(0, {"loss": 3.0}); before.append(1, {"loss": 2.0}); before.append(2, {"loss": 9.0})
+    after.append(2, {"loss": 1.5, "val_loss": 1.0})
+    joined = join_histories(before, after)
+    assert joined.epoch == [0, 1, 2] and joined["loss"] == [3.0, 2.0, 1.5]
+    assert np.isnan(joined["val_loss"][:2]).all() and joined["val_loss"][2] == 1.0
+    assert joined.params == {"initial_epoch": 2}

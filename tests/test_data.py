@@ -1,6 +1,7 @@
 """nnlab.data: data sets, splitting, scaling, minibatches and the IDX (MNIST) reader."""
 import gzip
 import math
+import os
 import struct
 from pathlib import Path
 
@@ -9,7 +10,17 @@ import pytest
 
 from nnlab import data
 
-MNIST_DIR = Path(__file__).resolve().parents[2] / "shared/data/mnist"
+def _shared_data() -> Path:
+    """The shared IDX files: ../shared/data beside the repository, else $NNLAB_DATA."""
+    for root in (Path(__file__).resolve().parents[2] / "shared" / "data", os.environ.get("NNLAB_DATA")):
+        if root and (Path(root) / "mnist").is_dir():
+            return Path(root)
+    return Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+SHARED_DATA = _shared_data()
+MNIST_DIR = SHARED_DATA / "mnist"
+FASHION_DIR = SHARED_DATA / "fashion-mnist"
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -376,3 +387,80 @@ def test_real_mnist():
     X_train, y_train = data.load_mnist(MNIST_DIR, kind="train", flatten=True)
     assert X_train.shape == (60_000, 784) and y_train.shape == (60_000,)
     assert set(np.unique(y_train)) == set(range(10))
+
+
+@pytest.mark.skipif(not (FASHION_DIR / "t10k-images-idx3-ubyte.gz").exists(),
+                    reason=f"Fashion-MNIST IDX files not found in {FASHION_DIR} (set NNLAB_DATA to their parent)")
+def test_real_fashion_mnist_through_the_registry(monkeypatch):
+    monkeypatch.setenv("NNLAB_DATA", str(SHARED_DATA))
+    fashion = data.get_image_dataset("fashion-mnist")
+    assert len(fashion.class_names) == 10 and fashion.class_names[0] == "T-shirt/top"
+    assert fashion.class_names[9] == "Ankle boot"
+    X, y = data.load_image_dataset("fashion-mnist", "test")           # found through $NNLAB_DATA
+    assert X.shape == (10_000, 1, 28, 28) and X.dtype == np.float32 and 0.0 <= X.min() < X.max() <= 1.0
+    assert np.bincount(y, minlength=10).tolist() == [1000] * 10   # Fashion-MNIST's test set is balanced
+    X_digits, _ = data.load_image_dataset("mnist", "test")
+    assert not np.array_equal(X[:10], X_digits[:10])                 # a different data set, not MNIST again
+
+
+# ----------------------------------------------------------------------------------------------------------
+# where the IDX files are looked for
+# ----------------------------------------------------------------------------------------------------------
+def _clean_environment(monkeypatch, tmp_path):
+    monkeypatch.delenv("NNLAB_DATA", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(data.mnist.sys, "platform", "linux")
+
+
+def test_nnlab_data_then_the_user_data_directory(monkeypatch, tmp_path, rng):
+    _clean_environment(monkeypatch, tmp_path)
+    assert data.data_home() == tmp_path / "xdg" / "nnlab"
+    home = data.data_home() / "fashion-mnist"
+    home.mkdir(parents=True)
+    images, labels = _write_fake_mnist(home, 4, True, rng)
+    X, y = data.load_fashion_mnist()                                  # the user data directory
+    np.testing.assert_array_equal(y, labels)
+    env = tmp_path / "env"
+    (env / "fashion-mnist").mkdir(parents=True)
+    _, labels_env = _write_fake_mnist(env / "fashion-mnist", 6, False, rng)
+    monkeypatch.setenv("NNLAB_DATA", str(env))
+    _, y = data.load_image_dataset("fashion-mnist")                   # $NNLAB_DATA comes first
+    np.testing.assert_array_equal(y, labels_env)
+    _, y = data.load_fashion_mnist(home)                              # an explicit directory first of all
+    np.testing.assert_array_equal(y, labels)
+    assert data.dataset_directory("fashion-mnist") == env / "fashion-mnist"
+    # the test split is in neither place: the user data directory is where a missing split is reported
+    with pytest.raises(FileNotFoundError) as info:
+        data.load_fashion_mnist(kind="test")
+    assert str(env / "fashion-mnist") in str(info.value) and str(home) in str(info.value)
+
+
+def test_the_error_lists_the_places_searched_and_the_four_files(monkeypatch, tmp_path):
+    _clean_environment(monkeypatch, tmp_path)
+    monkeypatch.setenv("NNLAB_DATA", str(tmp_path / "nowhere"))
+    with pytest.raises(FileNotFoundError) as info:
+        data.load_mnist()
+    message = str(info.value)
+    for place in (tmp_path / "nowhere" / "mnist", tmp_path / "xdg" / "nnlab" / "mnist"):
+        assert str(place) in message
+    for name in data.IDX_FILES:
+        assert name in message
+    assert "NNLAB_DATA" in message and "does not exist" in message
+
+
+@pytest.mark.parametrize("platform, variable, expected", [
+    ("darwin", None, Path("Library") / "Application Support" / "nnlab"),
+    ("win32", "LOCALAPPDATA", Path("nnlab")),
+])
+def test_data_home_on_other_platforms(monkeypatch, tmp_path, platform, variable, expected):
+    monkeypatch.setattr(data.mnist.sys, "platform", platform)
+    monkeypatch.setattr(data.mnist.Path, "home", classmethod(lambda cls: tmp_path))
+    if variable:
+        monkeypatch.setenv(variable, str(tmp_path))
+    assert data.data_home() == tmp_path / expected
+
+
+def test_unknown_image_data_set_lists_the_known_ones():
+    with pytest.raises(ValueError, match=r"'cifar'.*\['fashion-mnist', 'mnist'\]"):
+        data.load_image_dataset("cifar")
+    assert data.get_image_dataset("mnist").class_names == tuple("0123456789")

@@ -391,3 +391,78 @@ def test_checkpoint_rejects_unstorable_values(tmp_path):
     with pytest.raises(ValueError, match="set"):
         io.save_checkpoint(tmp_path / "c.npz", nn.Dense(2, 2), {"x": {1, 2}})
     assert os.listdir(tmp_path) == []
+
+
+# ----------------------------------------------------------------------------------------------------------
+# the description is checked against the stored arrays before anything is built
+# ----------------------------------------------------------------------------------------------------------
+def _huge_description(tmp_path, keep_header_list=False):
+    """A model file whose architecture claims a 30000 x 30000 Dense layer but holds no weights for it."""
+    path = io.save_model(nn.Sequential(nn.Dense(3, 2, rng=0)), tmp_path / "small.npz")
+
+    def claim_huge(arrays, meta):
+        meta["architecture"]["config"]["layers"][0]["config"].update(in_features=30000, out_features=30000)
+        for key in [k for k in arrays if k.startswith("weights/")]:
+            del arrays[key]
+        meta["weights"] = meta["weights"] if keep_header_list else []
+
+    return _rewrite(path, tmp_path / "huge.npz", claim_huge)
+
+
+@pytest.mark.parametrize("keep_header_list", [False, True])
+def test_load_model_refuses_a_huge_description_without_weights_before_allocating(tmp_path, keep_header_list):
+    import tracemalloc
+
+    path = _huge_description(tmp_path, keep_header_list)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError) as excinfo:
+            io.load_model(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 50 * 2**20, f"load_model allocated {peak / 2**20:.0f} MiB before refusing the file"
+    message = str(excinfo.value)
+    assert str(path) in message
+    assert "layers.0.weight" in message or "corrupt" in message
+
+
+def test_load_checkpoint_refuses_a_huge_description_before_allocating(tmp_path):
+    import tracemalloc
+
+    path = io.save_checkpoint(tmp_path / "ck.npz", nn.Sequential(nn.Dense(3, 2, rng=0)))
+    path = _rewrite(path, tmp_path / "huge.npz", lambda arrays, meta: (
+        meta["architecture"]["config"]["layers"][0]["config"].update(in_features=30000, out_features=30000)))
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match="the architecture describes"):
+            io.load_checkpoint(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 50 * 2**20
+
+
+@pytest.mark.parametrize("make", [
+    lambda: nn.Sequential(nn.Conv2D(1, 3, 3, rng=0), nn.MaxPool2D(2), nn.Flatten(), nn.Dense(12, 2, rng=0)),
+    lambda: nn.Sequential(nn.LSTM(2, 3, rng=0), nn.RNN(3, 2, return_sequences=False, rng=0)),
+    lambda: nn.RBFNetwork.build(np.random.default_rng(0).normal(size=(20, 2)), 5, rng=0),
+])
+def test_the_described_shapes_match_what_the_layers_build(tmp_path, make):
+    model = make()
+    described, complete = io._described_parameters(io.serialize_model(model))
+    assert complete
+    assert described == {k: tuple(p.shape) for k, p in model.named_parameters()}
+    _assert_same_state(io.load_model(io.save_model(model, tmp_path / "m.npz")), _state_copy(model))
+
+
+def test_layers_are_built_in_the_dtype_of_their_stored_weights(tmp_path):
+    path = io.save_model(nn.Sequential(nn.Dense(3, 2, dtype=np.float64, rng=0)), tmp_path / "m.npz")
+
+    def say_float32(arrays, meta):  # a header that disagrees with its arrays: the arrays win
+        meta["architecture"]["config"]["layers"][0]["config"]["dtype"] = "float32"
+
+    model = io.load_model(_rewrite(path, tmp_path / "m32.npz", say_float32))
+    assert model.layers[0].weight.dtype == np.float64
+    with np.load(path) as f:
+        np.testing.assert_array_equal(model.layers[0].weight.numpy(), f["weights/layers.0.weight"])

@@ -46,7 +46,9 @@ def register_layer(cls: type | None = None, *, name: str | None = None) -> Any:
 
     Use as a decorator (``@register_layer``) or call it (``register_layer(Conv2D)``). The class needs
     a ``config()`` method returning its constructor arguments as JSON-able values, and either accepts
-    them as keyword arguments or defines a ``from_config(config)`` classmethod.
+    them as keyword arguments or defines a ``from_config(config)`` classmethod. A classmethod
+    ``parameter_shapes(config) -> {name: shape}`` lets :func:`load_model` check a file's arrays
+    against the description before it builds the layer (nnlab's own layers are known already).
     """
     def add(c: type) -> type:
         if not isinstance(c, type) or not issubclass(c, Module):
@@ -283,9 +285,122 @@ def save_model(model: Module, path: str | os.PathLike) -> Path:
     return path
 
 
-def _build(path: Path, meta: dict) -> Module:
+# ---------------------------------------------------------------------------------------------------------
+# the parameters a description implies, known before anything is built
+# ---------------------------------------------------------------------------------------------------------
+def _dense_shapes(c: dict) -> dict:
+    shapes = {"weight": (c["in_features"], c["out_features"])}
+    return {**shapes, "bias": (c["out_features"],)} if c.get("bias", True) else shapes
+
+
+def _conv_shapes(c: dict) -> dict:
+    k = c["kernel_size"]
+    kh, kw = (k, k) if isinstance(k, int) else k
+    shapes = {"weight": (c["out_channels"], c["in_channels"], kh, kw)}
+    return {**shapes, "bias": (c["out_channels"],)} if c.get("bias", True) else shapes
+
+
+def _recurrent_shapes(cls: type, c: dict) -> dict:
+    width = cls.n_gates * c["hidden_size"]
+    return {"weight_ih": (c["input_size"], width), "weight_hh": (c["hidden_size"], width), "bias": (width,)}
+
+
+def _rbf_shapes(c: dict) -> dict:
+    shapes = {}
+    if c.get("trainable_centers", True):
+        shapes["centers"] = (c["n_centers"], c["in_features"])
+    if c.get("trainable_widths", True):
+        shapes["widths"] = (c["n_centers"],)
+    return shapes
+
+
+def _perceptron_shapes(c: dict) -> dict:
+    units = 1 if c.get("n_classes", 2) == 2 else c["n_classes"]
+    return {"weight": (c["n_features"], units), "bias": (units,)}
+
+
+_SHAPES_BY_NAME: dict[str, Callable[[type, dict], dict]] = {
+    "Dense": lambda cls, c: _dense_shapes(c), "Conv2D": lambda cls, c: _conv_shapes(c),
+    "RNN": _recurrent_shapes, "LSTM": _recurrent_shapes, "RBF": lambda cls, c: _rbf_shapes(c),
+    "Perceptron": lambda cls, c: _perceptron_shapes(c),
+}
+_NO_PARAMETERS = {"Dropout", "Flatten", "Activation", "Sigmoid", "Tanh", "ReLU", "Softplus", "Identity", "Step",
+                  "LeakyReLU", "ELU", "Softmax", "MaxPool2D", "AvgPool2D", "NHWCToNCHW", "Reshape"}
+
+
+def _described_parameters(spec: Any, prefix: str = "") -> tuple[dict[str, tuple], bool]:
+    """The parameter shapes a saved architecture implies, by dotted name, computed from the configs
+    alone (nothing is allocated), and whether the list is complete.
+
+    A layer class may describe itself with a classmethod ``parameter_shapes(config) -> {name: shape}``;
+    nnlab's own layers are described here. Layers described neither way are checked after building.
+    """
+    if not _is_spec(spec) or not isinstance(spec["config"], dict):
+        return {}, False
+    name, config = spec["class_name"], spec["config"]
     try:
-        model = deserialize_model(meta.get("architecture"))
+        cls = get_layer_class(name)
+    except ValueError:
+        return {}, False
+    if isinstance(cls, type) and issubclass(cls, Sequential) and isinstance(config.get("layers"), list):
+        shapes, complete = {}, True
+        for i, child in enumerate(config["layers"]):
+            child_shapes, child_complete = _described_parameters(child, f"{prefix}layers.{i}.")
+            shapes.update(child_shapes)
+            complete = complete and child_complete
+        return shapes, complete
+    own = getattr(cls, "parameter_shapes", None)
+    rule = (lambda c, conf: own(conf)) if callable(own) else _SHAPES_BY_NAME.get(name)
+    if rule is None:
+        return {}, name in _NO_PARAMETERS
+    try:
+        shapes = {prefix + k: tuple(v) for k, v in rule(cls, config).items()}
+    except (KeyError, TypeError, ValueError):  # a malformed config: the constructor will say what is wrong
+        return {}, False
+    if not all(isinstance(d, int) and not isinstance(d, bool) for shape in shapes.values() for d in shape):
+        return {}, False
+    return shapes, True
+
+
+def _check_description(path: Path, architecture: Any, weights: dict[str, np.ndarray]) -> None:
+    """Refuse a file whose stored arrays do not match the parameters its architecture describes,
+    before the model is built (a description of a huge layer without its weights costs nothing)."""
+    described, complete = _described_parameters(architecture)
+    missing = sorted(k for k in described if k not in weights)
+    wrong = [f"{k!r} has shape {weights[k].shape} in the file, the architecture describes {described[k]}"
+             for k in sorted(described)
+             if k in weights and tuple(weights[k].shape) != described[k]]
+    unexpected = sorted(set(weights) - set(described)) if complete else []
+    if missing or wrong or unexpected:
+        problems = ([f"missing {missing}"] if missing else []) + wrong + (
+            [f"unexpected {unexpected}"] if unexpected else [])
+        raise ValueError(f"the weights in {path} do not match the architecture it describes: "
+                         f"{'; '.join(problems)} (checked before building anything); save the model again")
+
+
+def _in_stored_dtype(spec: Any, weights: dict[str, np.ndarray], prefix: str = "") -> Any:
+    """A copy of ``spec`` whose layers' ``dtype`` is that of their stored weights, so each layer is
+    built in the dtype it is loaded in (no second copy in another precision)."""
+    if not _is_spec(spec) or not isinstance(spec["config"], dict):
+        return spec
+    config = dict(spec["config"])
+    if isinstance(config.get("layers"), list):
+        config["layers"] = [_in_stored_dtype(child, weights, f"{prefix}layers.{i}.")
+                            for i, child in enumerate(config["layers"])]
+    if "dtype" in config:
+        dtypes = {a.dtype for k, a in weights.items() if k.startswith(prefix) and "." not in k[len(prefix):]}
+        if len(dtypes) == 1 and next(iter(dtypes)).kind == "f":
+            config["dtype"] = next(iter(dtypes)).name
+    return {"class_name": spec["class_name"], "config": config}
+
+
+def _build(path: Path, meta: dict, weights: dict[str, np.ndarray] | None = None) -> Module:
+    architecture = meta.get("architecture")
+    if weights is not None:
+        _check_description(path, architecture, weights)
+        architecture = _in_stored_dtype(architecture, weights)
+    try:
+        model = deserialize_model(architecture)
     except ValueError as exc:
         raise ValueError(f"cannot rebuild the model saved in {path}: {exc}") from None
     model.train(bool(meta.get("training", False)))
@@ -297,14 +412,17 @@ def load_model(path: str | os.PathLike) -> Module:
 
     Raises ``ModelFileNotFoundError`` (a FileNotFoundError and ValueError) for a missing file, and
     ValueError naming the file for a truncated or corrupt file, an unknown layer type or weights that
-    do not fit the architecture. No pickle is ever loaded.
+    do not fit the architecture. The stored arrays are checked against the architecture's description
+    before any layer is built, and each layer is built in the dtype of its stored weights. No pickle is
+    ever loaded.
     """
     path, arrays, meta = _read_npz(path, "model")
     if meta["format"] != "nnlab-model":
         hint = " (use load_checkpoint)" if meta["format"] == "nnlab-checkpoint" else ""
         raise ValueError(f"{path} is a {meta['format']!r} file, not a model file{hint}")
-    model = _build(path, meta)
-    model.load_state_dict(_checked_state(model, _weights_from_file(path, arrays, meta), path))
+    weights = _weights_from_file(path, arrays, meta)
+    model = _build(path, meta, weights)
+    model.load_state_dict(_checked_state(model, weights, path))
     return model
 
 
@@ -404,15 +522,19 @@ def save_checkpoint(path: str | os.PathLike, model: Module, optimizer_state: Any
     return path
 
 
-def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
-    """Read a file written by :func:`save_checkpoint`; errors as :func:`load_model`."""
+def load_checkpoint(path: str | os.PathLike, build_model: bool = True) -> Checkpoint:
+    """Read a file written by :func:`save_checkpoint`; errors as :func:`load_model`.
+
+    With ``build_model=False`` the model is not rebuilt (``model`` is None): a cheap way to read
+    the optimizer state and the extra data.
+    """
     path, arrays, meta = _read_npz(path, "checkpoint")
     if meta["format"] != "nnlab-checkpoint":
         raise ValueError(f"{path} is a {meta['format']!r} file, not a checkpoint")
     weights = _weights_from_file(path, arrays, meta)
     model = None
-    if meta.get("architecture") is not None:
-        model = _build(path, meta)
+    if build_model and meta.get("architecture") is not None:
+        model = _build(path, meta, weights)
         model.load_state_dict(_checked_state(model, weights, path))
     try:
         optimizer_state = _decode(meta.get("optimizer_state"), arrays, path)

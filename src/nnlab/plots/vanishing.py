@@ -26,9 +26,43 @@ def _label(init: str) -> str:
     return _INIT_LABELS.get(init, init)
 
 
-def _panels(n: int, rows: int = 1, height: float = 3.2):
-    fig, axes = new_figure(rows, n, figsize=(3.3 * n + 0.6, height * rows), squeeze=False)
-    return fig, axes
+def _grid(n: int):
+    """A grid of panels for ``n`` activations with at least one cell to spare for the legend:
+    (figure, the n axes in reading order, the legend's axes)."""
+    columns = 2 if n == 3 else min(3, n + 1)
+    rows = math.ceil((n + 1) / columns)
+    fig, axes = new_figure(rows, columns, figsize=(4.3 * columns, 3.4 * rows), squeeze=False)
+    cells = [ax for row in axes for ax in row]
+    for ax in cells[n + 1:]:
+        ax.set_visible(False)
+    legend_ax = cells[n]
+    legend_ax.axis("off")
+    return fig, cells[:n], legend_ax
+
+
+def _legend(panels, legend_ax) -> None:
+    """One legend for all panels, in its own cell so that it covers no data."""
+    entries: dict[str, object] = {}
+    for ax in panels:
+        for handle, label in zip(*ax.get_legend_handles_labels()):
+            entries.setdefault(label, handle)
+    if entries:
+        legend_ax.legend(list(entries.values()), list(entries), loc="center", fontsize=9, frameon=False,
+                         title="initialisation")
+
+
+def _study_note(result) -> str:
+    """What run the figure shows, with 'quick run' when it is shorter than the full study."""
+    import inspect
+
+    from nnlab.experiments.vanishing import vanishing_study
+
+    s = result.settings
+    defaults = inspect.signature(vanishing_study).parameters
+    quick = bool(s.get("quick")) or any(
+        k in s and k in defaults and s[k] < defaults[k].default for k in ("epochs", "probe_size"))
+    note = f"{s.get('depth', '?')} hidden layers of {s.get('width', '?')} units, {s.get('epochs', '?')} epochs"
+    return f"quick run ({note}; the full study trains {defaults['epochs'].default} epochs)" if quick else note
 
 
 def _colors(result) -> dict[str, str]:
@@ -61,8 +95,8 @@ def plot_layer_statistic(result, statistic: str, path: str | Path, epochs: tuple
     activations = result.activations if activations is None else list(activations)
     if not activations:
         raise ValueError(f"no activation to plot {statistic!r} for; the study ran {result.activations}")
-    fig, axes = _panels(len(activations))
-    for ax, activation in zip(axes[0], activations):
+    fig, panels, legend_ax = _grid(len(activations))
+    for ax, activation in zip(panels, activations):
         for init in result.inits:
             try:
                 case = result.case(activation, init)
@@ -81,13 +115,12 @@ def plot_layer_statistic(result, statistic: str, path: str | Path, epochs: tuple
                 ax.plot([], [], color=colors[init], linestyle=":", label=f"{_label(init)}: diverged")
         if log:
             ax.set_yscale("log")
-        ax.set_title(activation)
-        ax.set_xlabel("layer (input side -> output)")
+        ax.set_title(activation, fontsize=12)
+        ax.set_xlabel("layer (1 = input side)")
+        ax.set_ylabel(ylabel or statistic)
         ax.grid(True, alpha=0.3)
-    axes[0][0].set_ylabel(ylabel or statistic)
-    axes[0][-1].legend(fontsize=7, loc="best")
-    if title:
-        fig.suptitle(title, fontsize=10)
+    _legend(panels, legend_ax)
+    fig.suptitle(f"{title}\n{_study_note(result)}" if title else _study_note(result), fontsize=12)
     return save(fig, path)
 
 
@@ -125,14 +158,17 @@ def plot_activation_histograms(result, activation: str, path: str | Path) -> Pat
         row[0].set_ylabel("fraction of entries")
     for ax in axes[-1]:
         ax.set_xlabel(f"{activation} output")
-    fig.suptitle(f"{activation}: activations of each hidden layer on the probe batch", fontsize=10)
+    fig.suptitle(f"{activation}: activations of each hidden layer on the probe batch; {_study_note(result)}",
+                 fontsize=10)
     return save(fig, path)
 
 
 def plot_learning_curves(result, path: str | Path) -> Path:
     """Test accuracy (top) and training loss (bottom) per epoch, one panel per activation."""
     colors = _colors(result)
-    fig, axes = _panels(len(result.activations), rows=2, height=2.8)
+    n = len(result.activations)
+    fig, axes = new_figure(2, n + 1, figsize=(3.0 * n + 3.0, 5.8), squeeze=False,
+                           gridspec_kw={"width_ratios": [1.0] * n + [1.0]})  # the last column holds the legend
     for j, activation in enumerate(result.activations):
         for init in result.inits:
             try:
@@ -155,7 +191,10 @@ def plot_learning_curves(result, path: str | Path) -> Path:
             ax.grid(True, alpha=0.3)
     axes[0][0].set_ylabel("test accuracy")
     axes[1][0].set_ylabel("training loss")
-    axes[0][-1].legend(fontsize=7, loc="lower right")
+    axes[0][-1].axis("off")
+    axes[1][-1].axis("off")
+    _legend([axes[0][j] for j in range(len(result.activations))], axes[0][-1])
+    fig.suptitle(f"test accuracy and training loss per epoch; {_study_note(result)}", fontsize=11)
     return save(fig, path)
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nnlab.train.checkpoint import save_training_checkpoint
+from nnlab.train.checkpoint import join_histories, read_training_state, save_training_checkpoint
 from nnlab.train.history import History
 
 __all__ = ["Callback", "TrainingState", "EarlyStopping", "ModelCheckpoint", "LambdaCallback", "CallbackList"]
@@ -202,6 +202,13 @@ class ModelCheckpoint(Callback):
 
     which gives exactly the weights of an uninterrupted run with the same seed.
 
+    Nothing is lost on resume: the checkpoints of a resumed run (``initial_epoch`` = k > 0) hold the
+    history of the epochs before k too. They come from ``history`` when given (pass
+    ``info.history``), otherwise from the checkpoint this callback itself wrote at epoch k (``path``
+    with ``{epoch}`` = k) when it exists and has the run's seed; if neither is there, a warning says
+    that the files will hold only the epochs of this run. (``fit`` itself returns a History of the
+    epochs it ran; ``join_histories(info.history, returned)`` is the whole run.)
+
     Parameters
     ----------
     path : str or Path
@@ -211,10 +218,19 @@ class ModelCheckpoint(Callback):
         Save after every ``every``-th epoch.
     save_best_only, monitor, mode :
         Save only when ``monitor`` improved (then ``every`` is ignored).
+    save_last : bool
+        Also save after the last epoch.
+    history : History, optional
+        The history of the epochs before ``initial_epoch`` when resuming (``info.history``).
     """
 
     def __init__(self, path: str | Path, every: int = 1, save_best_only: bool = False,
-                 monitor: str = "val_loss", mode: str = "auto", save_last: bool = True):
+                 monitor: str = "val_loss", mode: str = "auto", save_last: bool = True,
+                 history: History | None = None):
+        if history is not None and not isinstance(history, History):
+            raise TypeError(f"history must be the nnlab History of the epochs before the resume (info.history), "
+                            f"got {type(history).__name__}")
+        self.earlier_history = history
         if every < 1:
             raise ValueError(f"every must be a positive number of epochs, got {every}")
         self.path = str(path)
@@ -226,12 +242,33 @@ class ModelCheckpoint(Callback):
     def on_train_begin(self, logs=None):
         self.best = math.inf if self.mode == "min" else -math.inf
         self._last_saved_epoch: int | None = None
+        self._before = self._history_before(int(self.state.params.get("initial_epoch", self.state.epoch)))
+
+    def _history_before(self, start: int) -> History | None:
+        """The history of epochs 0 .. start-1 of a resumed run (None for a fresh one)."""
+        if start == 0:
+            return None
+        if self.earlier_history is not None:
+            return self.earlier_history
+        path = Path(self.path.format(epoch=start))
+        if path.is_file():
+            try:
+                info = read_training_state(path)
+            except ValueError:
+                info = None
+            if info is not None and info.epoch == start and info.seed == self.state.seed:
+                return info.history
+        warnings.warn(f"the run resumes at epoch {start} but ModelCheckpoint found no checkpoint of epoch {start} "
+                      f"with seed {self.state.seed} at {path}, so its files will hold only the history of this run; "
+                      f"pass ModelCheckpoint(..., history=info.history) to keep the epochs before", stacklevel=3)
+        return None
 
     def _save(self, epoch: int) -> None:
         s = self.state
         path = Path(self.path.format(epoch=epoch + 1))
-        save_training_checkpoint(path, s.model, s.optimizer, epoch=epoch + 1, seed=s.seed, history=s.history,
-                        schedule=s.schedule)
+        history = s.history if self._before is None else join_histories(self._before, s.history)
+        save_training_checkpoint(path, s.model, s.optimizer, epoch=epoch + 1, seed=s.seed, history=history,
+                                 schedule=s.schedule)
         self._last_saved_epoch = epoch
         if path not in self.saved:
             self.saved.append(path)

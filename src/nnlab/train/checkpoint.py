@@ -6,6 +6,12 @@ the seed of the run, the states of the random generators inside the model (dropo
 the schedule's state and the history so far. The shuffling of epoch e is drawn from
 (seed, e), so ``fit(..., seed=info.seed, initial_epoch=info.epoch)`` after loading continues
 exactly as the uninterrupted run would have. One ``.npz`` file, no pickle.
+
+What a resumed run records: ``fit(..., initial_epoch=k)`` returns a History of the epochs it ran
+(numbered k, k+1, ...); the epochs before the resume are in ``info.history``, and
+``join_histories(info.history, returned)`` is the whole run. The checkpoints a resumed run
+writes with :class:`~nnlab.train.ModelCheckpoint` hold the whole run, epochs before the resume
+included.
 """
 from __future__ import annotations
 
@@ -17,8 +23,8 @@ import numpy as np
 
 from nnlab.train.history import History
 
-__all__ = ["save_training_checkpoint", "load_training_checkpoint", "CheckpointInfo", "generator_states",
-           "set_generator_states"]
+__all__ = ["save_training_checkpoint", "load_training_checkpoint", "read_training_state", "CheckpointInfo",
+           "join_histories", "generator_states", "set_generator_states"]
 
 _KIND = "nnlab-training-checkpoint"
 
@@ -100,27 +106,66 @@ def _from_json_state(state: Any) -> Any:
     return state
 
 
+def join_histories(before: History, after: History) -> History:
+    """One History of a run that was resumed: the epochs of ``before`` that precede the first epoch
+    of ``after``, then ``after`` (a quantity missing on one side is NaN there). ``params`` are
+    ``after``'s."""
+    start = after.epoch[0] if after.epoch else None
+    keep = [i for i, e in enumerate(before.epoch) if start is None or e < start]
+    joined = History(after.params)
+    for i in keep:
+        joined.append(before.epoch[i], {k: v[i] for k, v in before.history.items()})
+    for i, e in enumerate(after.epoch):
+        joined.append(e, {k: v[i] for k, v in after.history.items()})
+    return joined
+
+
+def _history_from(saved: dict | None) -> History:
+    history = History()
+    if saved:
+        history.epoch = [int(e) for e in saved["epoch"]]
+        history.history = {k: [float(x) for x in v] for k, v in saved["history"].items()}
+        history.params = dict(saved.get("params", {}))
+    return history
+
+
+def _training_extra(path: str | Path, build_model: bool):
+    from nnlab.io import load_checkpoint
+
+    ckpt = load_checkpoint(path, build_model=build_model)
+    extra = ckpt.extra or {}
+    if extra.get("kind") != _KIND:
+        raise ValueError(f"{path} is a model checkpoint without training state (epoch, seed); "
+                         "write it with nnlab.train.ModelCheckpoint or save_training_checkpoint")
+    return ckpt, extra
+
+
+def read_training_state(path: str | Path) -> CheckpointInfo:
+    """The epoch, seed and history of a training checkpoint, without building its model
+    (``info.model`` is None)."""
+    _, extra = _training_extra(path, build_model=False)
+    return CheckpointInfo(epoch=int(extra["epoch"]), seed=extra.get("seed"), history=_history_from(extra.get("history")),
+                          path=Path(path))
+
+
 def load_training_checkpoint(path: str | Path, model=None, optimizer=None, schedule=None) -> CheckpointInfo:
     """Restore ``model`` (and ``optimizer``, ``schedule``) from a training checkpoint.
 
     With ``model=None`` the model is rebuilt from the saved architecture (``info.model``).
     Names and shapes are checked before anything changes, so a mismatched file leaves the
-    model and optimizer as they were. Returns the epoch, seed and history saved with it.
+    model and optimizer as they were. Returns the epoch, seed and history saved with it: the
+    history of every epoch up to ``info.epoch``, also when the checkpoint was written by a run
+    that had itself been resumed.
     """
-    from nnlab.io import load_checkpoint
-
-    ckpt = load_checkpoint(path)
-    extra = ckpt.extra or {}
-    if extra.get("kind") != _KIND:
-        raise ValueError(f"{path} is a model checkpoint without training state (epoch, seed); "
-                         "write it with nnlab.train.ModelCheckpoint or save_training_checkpoint")
+    ckpt, extra = _training_extra(path, build_model=model is None)
     if model is None:
         if ckpt.model is None:
             raise ValueError(f"{path} does not describe its architecture; build the model and pass it as model=")
         model = ckpt.model
     params = dict(model.named_parameters())
     state = ckpt.model_state
-    if set(params) != set(state) or any(tuple(np.shape(state[k])) != params[k].shape for k in params):
+    if set(params) != set(state) or any(tuple(np.shape(state[k])) != params[k].shape
+                                        or np.asarray(state[k]).dtype.kind not in "fc" for k in params):
         raise ValueError(
             f"{path} does not fit this model: it has parameters "
             f"{ {k: tuple(np.shape(v)) for k, v in state.items()} }, the model "
@@ -134,11 +179,5 @@ def load_training_checkpoint(path: str | Path, model=None, optimizer=None, sched
     set_generator_states(model, {k: _from_json_state(v) for k, v in (extra.get("generators") or {}).items()})
     if schedule is not None and extra.get("schedule") is not None and hasattr(schedule, "load_state_dict"):
         schedule.load_state_dict(extra["schedule"])
-    history = History()
-    if extra.get("history"):
-        h = extra["history"]
-        history.epoch = [int(e) for e in h["epoch"]]
-        history.history = {k: [float(x) for x in v] for k, v in h["history"].items()}
-        history.params = dict(h.get("params", {}))
-    return CheckpointInfo(epoch=int(extra["epoch"]), seed=extra.get("seed"), history=history, model=model,
-                          path=Path(path))
+    return CheckpointInfo(epoch=int(extra["epoch"]), seed=extra.get("seed"), history=_history_from(extra.get("history")),
+                          model=model, path=Path(path))
