@@ -42,5 +42,9 @@ def test_gradient_norms_are_a_grid_with_one_legend_beside_the_data(study, tmp_pa
 
 
 def test_a_full_length_run_is_not_called_quick(study):
-    full = type(study)(dict(study.settings, epochs=20, probe_size=512), study.cases)
+    from nnlab.experiments.vanishing import is_quick
+
+    assert not is_quick(epochs=20, probe_size=512) and is_quick(epochs=2, probe_size=512)
+    assert is_quick(epochs=20, probe_size=64) and study.settings["quick"]
+    full = type(study)(dict(study.settings, epochs=20, probe_size=512, quick=False), study.cases)
     assert "quick" not in plots._study_note(full) and "quick run" in plots._study_note(study)

@@ -38,6 +38,8 @@ same seed and sees the same batches.
 """
 from __future__ import annotations
 
+import inspect
+
 import json
 import math
 import time
@@ -360,6 +362,8 @@ def vanishing_study(activations: Sequence[str] = ACTIVATIONS, inits: Sequence[st
     settings = {"depth": int(depth), "width": int(width), "epochs": int(epochs), "batch_size": int(batch_size),
                 "lr": float(lr), "momentum": float(momentum), "probe_size": int(probe_size), "bins": int(bins),
                 "seed": int(seed), "data": "digits, standardised, 80/20 split"}
+    settings["full_epochs"] = _FULL["epochs"].default
+    settings["quick"] = is_quick(epochs, probe_size)
     kwargs = {k: settings[k] for k in ("depth", "width", "epochs", "batch_size", "lr", "momentum", "probe_size",
                                        "bins", "seed")}
     pairs = [(a, i) for a in activations for i in inits]
@@ -441,3 +445,14 @@ def run(config: VanishingConfig) -> "Result":
             numbers[f"{a}/{i}: test accuracy"] = c.test_accuracy
     numbers["hidden layers"] = result.settings["depth"]
     return Result(headline=result.headline(), numbers=numbers, figures=figures, tables=tables, output_dir=out)
+
+
+_FULL = inspect.signature(vanishing_study).parameters
+
+
+def is_quick(epochs: int, probe_size: int) -> bool:
+    """Whether a study is shorter than the full one (fewer epochs or probe rows than the defaults).
+
+    The figures of such a run say "quick run" in their titles.
+    """
+    return epochs < _FULL["epochs"].default or probe_size < _FULL["probe_size"].default

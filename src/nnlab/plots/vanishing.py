@@ -53,16 +53,11 @@ def _legend(panels, legend_ax) -> None:
 
 def _study_note(result) -> str:
     """What run the figure shows, with 'quick run' when it is shorter than the full study."""
-    import inspect
-
-    from nnlab.experiments.vanishing import vanishing_study
-
     s = result.settings
-    defaults = inspect.signature(vanishing_study).parameters
-    quick = bool(s.get("quick")) or any(
-        k in s and k in defaults and s[k] < defaults[k].default for k in ("epochs", "probe_size"))
     note = f"{s.get('depth', '?')} hidden layers of {s.get('width', '?')} units, {s.get('epochs', '?')} epochs"
-    return f"quick run ({note}; the full study trains {defaults['epochs'].default} epochs)" if quick else note
+    if s.get("quick"):
+        return f"quick run ({note}; the full study trains {s.get('full_epochs', '?')} epochs)"
+    return note
 
 
 def _colors(result) -> dict[str, str]:
