@@ -171,14 +171,17 @@ def _cross_entropy_raw(z, t, scale):
     return -namespace(z).sum(t * ops.log_softmax(z, axis=1)) * scale
 
 
-def _softmax_rows(z: np.ndarray) -> np.ndarray:
-    """softmax over the classes of NumPy logits (n, C), as a fresh (n, C) array.
+def _shifted_logits(z: np.ndarray) -> np.ndarray:
+    """z^T - max_c z: NumPy logits with the classes along axis 0, so the reductions over the
+    classes run vectorised across the rows (NumPy reduces a short last axis row by row)."""
+    shifted = z.T.copy()
+    shifted -= np.maximum.reduce(shifted, axis=0)
+    return shifted
 
-    Computed on the transpose (classes along axis 0): NumPy reduces a short last axis row by row,
-    and the lecture's logits have ten classes.
-    """
-    e = z.T - np.maximum.reduce(z, axis=1)
-    np.exp(e, out=e)
+
+def _softmax_rows(z: np.ndarray) -> np.ndarray:
+    """softmax over the classes of NumPy logits (n, C), as a fresh (n, C) array."""
+    e = np.exp(_shifted_logits(z))
     e /= np.add.reduce(e, axis=0)
     return e.T
 
@@ -203,19 +206,19 @@ CROSS_ENTROPY = ops.Primitive("cross_entropy", _cross_entropy_raw, [
 ], kernels=[_cross_entropy_kernel])
 
 
-def _cross_entropy_labels_raw(z, labels, scale):
-    """sum_i [log sum_c e^(z_ic - m_i) - (z_i,label_i - m_i)] times scale, with m_i = max_c z_ic."""
-    xp = namespace(z)
-    zt = np.ascontiguousarray(z.T) if xp is np else z.T  # classes along axis 0, as in _softmax_rows
-    shifted = zt - xp.max(zt, axis=0)
-    picked = ops._gather(shifted, (labels, ops._constant_vector(np.arange, z.shape[0], np.intp)))
-    return xp.sum(xp.log(xp.sum(xp.exp(shifted), axis=0)) - picked) * scale
+def _cross_entropy_labels_raw(z, labels, picks, scale):
+    """scale sum_i [log sum_c e^(z_ic - m_i) - (z_i,label_i - m_i)], with m_i = max_c z_ic.
+
+    ``picks`` are the flat positions of (label_i, i) in the transposed logits.
+    """
+    shifted = _shifted_logits(z)
+    return np.add.reduce(np.log(np.add.reduce(np.exp(shifted), axis=0)) - shifted.take(picks)) * scale
 
 
-def _cross_entropy_labels_kernel(g, out, z, labels, scale):
+def _cross_entropy_labels_kernel(g, out, z, labels, picks, scale):
     """BP1 on NumPy: softmax(z) with 1 subtracted at each row's label, times g scale."""
     d = _softmax_rows(z)
-    d[ops._constant_vector(np.arange, z.shape[0], np.intp), labels] -= 1.0
+    d.T.reshape(-1)[picks] -= 1.0  # d.T is the contiguous (classes, n) array the picks index
     factor = float(g) * scale
     if factor != 1.0:
         d *= factor
@@ -223,8 +226,18 @@ def _cross_entropy_labels_kernel(g, out, z, labels, scale):
 
 
 CROSS_ENTROPY_LABELS = ops.Primitive("cross_entropy_labels", _cross_entropy_labels_raw, [
-    lambda g, out, z, labels, scale: g * scale * (ops.softmax(z, axis=1) - one_hot(labels, z.shape[1], dtype=z.dtype)),
+    lambda g, out, z, labels, picks, scale: g * scale * (ops.softmax(z, axis=1) - one_hot(labels, z.shape[1], dtype=z.dtype)),
 ], kernels=[_cross_entropy_labels_kernel])
+
+
+def _label_positions(labels: np.ndarray, n_classes: int) -> np.ndarray:
+    """Flat positions of (label_i, i) in an array (n_classes, n); ValueError naming the range otherwise."""
+    try:
+        return np.ravel_multi_index((labels, ops._constant_vector(np.arange, len(labels), np.intp)),
+                                    (n_classes, len(labels)))
+    except ValueError:
+        _check_labels(labels, n_classes)
+        raise
 
 
 def cross_entropy(logits, target, reduction: str = "mean"):
@@ -238,11 +251,10 @@ def cross_entropy(logits, target, reduction: str = "mean"):
     if z.ndim != 2:
         raise ValueError(f"cross_entropy expects logits of shape (n, classes), got {tuple(z.shape)}")
     labels = _class_labels(target, z)
-    if labels is not None:
-        _check_labels(labels, z.shape[1])
     scale = 1.0 / (z.shape[0] if reduction == "mean" else 1)
-    if reduction != "none" and labels is not None and isinstance(labels, np.ndarray):
-        return CROSS_ENTROPY_LABELS(logits, labels=labels, scale=scale)
+    if reduction != "none" and isinstance(labels, np.ndarray) and isinstance(z, np.ndarray):
+        picks = _label_positions(labels, z.shape[1])
+        return CROSS_ENTROPY_LABELS(logits, labels=labels, picks=picks, scale=scale)
     z = _lift(logits)
     t = _target_like(target if labels is None else one_hot(labels, z.shape[1], dtype=z.dtype), z)
     if reduction == "none":

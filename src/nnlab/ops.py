@@ -17,6 +17,7 @@ from __future__ import annotations
 import builtins
 import functools
 import math
+import operator
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -27,6 +28,7 @@ from nnlab._backend import like as like_array
 from nnlab.tensor import _NO_CTX, Tensor
 
 node = Tensor._from_op
+_data_of = operator.attrgetter("data")
 
 #: every primitive, by name (filled as the modules that declare them are imported)
 PRIMITIVES: dict[str, "Primitive"] = {}
@@ -68,8 +70,11 @@ class Primitive:
                 break
         else:
             return self.forward(*inputs, **params)
-        parents = tuple([x if isinstance(x, Tensor) else _lift(x, like) for x in inputs])
-        return self.node(self.forward(*[p.data for p in parents], **params), parents, params)
+        for x in inputs:
+            if not isinstance(x, Tensor):  # constants join the graph as leaves of like's dtype and library
+                inputs = tuple([x if isinstance(x, Tensor) else _lift(x, like) for x in inputs])
+                break
+        return node(self.forward(*map(_data_of, inputs), **params), inputs, self.vjps, self.kernels, params)
 
     def node(self, data, parents: tuple, params: dict | None = None) -> Tensor:
         """The graph node of this operation: ``data`` computed from ``parents``."""
@@ -308,7 +313,7 @@ def _bias_kernel(g, out, x, w, b=None):
 
 def _affine(x, w, b=None):
     """x @ w + b on arrays (the NumPy sum computed in place: one array less)."""
-    out = _product(x, w)
+    out = x.dot(w) if type(x) is np.ndarray and type(w) is np.ndarray else x @ w
     if b is None:
         return out
     if type(out) is np.ndarray and type(b) is np.ndarray and b.ndim == 1 and b.dtype == out.dtype:
