@@ -49,6 +49,20 @@ def _check_same_shape(name: str, prediction, target) -> None:
         )
 
 
+def _check_binary_targets(name: str, target) -> None:
+    """Binary cross-entropy needs targets in [0, 1]: -1/1 or 0/2 labels would train to a negative 'loss'."""
+    t = _raw(target)
+    if not hasattr(t, "shape"):
+        t = asarray(t)
+    if t.shape and t.shape[0]:
+        xp = namespace(t)
+        low, high = float(xp.min(t)), float(xp.max(t))
+        if low < 0 or high > 1:
+            fix = " (for -1/1 labels pass (y + 1) / 2)" if low == -1 and high == 1 else ""
+            raise ValueError(f"{name}: targets must lie in [0, 1] (0/1 labels or probabilities), got values from "
+                             f"{low:g} to {high:g}; map them to 0/1{fix}")
+
+
 def _target_like(target, prediction) -> Tensor:
     """The target as a Tensor of the prediction's dtype: float64 labels keep a float32 loss float32."""
     dtype = _raw(prediction).dtype
@@ -100,6 +114,7 @@ def binary_cross_entropy_with_logits(logits, target, reduction: str = "mean"):
     """
     _check_reduction(reduction)
     _check_same_shape("binary_cross_entropy_with_logits", logits, target)
+    _check_binary_targets("binary_cross_entropy_with_logits", target)
     z, t = _lift(logits), _target_like(target, logits)
     if reduction == "none" or not z.requires_grad:
         result = _reduce(ops.softplus(z) - t * z, reduction)
@@ -111,6 +126,7 @@ def binary_cross_entropy(probability, target, reduction: str = "mean", eps: floa
     """-[t log p + (1 - t) log(1 - p)] for probabilities p, clipped to [eps, 1 - eps] to stay finite."""
     _check_reduction(reduction)
     _check_same_shape("binary_cross_entropy", probability, target)
+    _check_binary_targets("binary_cross_entropy", target)
     p = ops.clip(probability, eps, 1.0 - eps)
     target = _target_like(target, probability) if isinstance(probability, Tensor) else target
     return _reduce(-(target * ops.log(p) + (1.0 - target) * ops.log(1.0 - p)), reduction)

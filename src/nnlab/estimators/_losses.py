@@ -47,6 +47,7 @@ class HalfSquaredError(_OutputSummedLoss):
 
     fn = staticmethod(F.mse_loss)
     scale = 0.5
+    task = "regression"
 
 
 class SummedBCEWithLogits(_OutputSummedLoss):
@@ -54,3 +55,4 @@ class SummedBCEWithLogits(_OutputSummedLoss):
     d/dz = (sigma(z) - t) / n."""
 
     fn = staticmethod(F.binary_cross_entropy_with_logits)
+    task = "binary"
