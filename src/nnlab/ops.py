@@ -47,14 +47,17 @@ class Primitive:
         ``rule(g, out, *inputs, **params) -> dL/d(input_i)`` for each input, written with nnlab's
         differentiable operations (they receive Tensors when the backward pass builds a graph).
     kernels : sequence of callables or None, optional
-        Faster first-order versions of the rules on plain arrays (None entries: use the rule).
+        Faster first-order versions of the rules on plain NumPy arrays (None entries: the rule).
+    doc : str, optional
+        One line naming the equation, for a primitive that is itself a public operation.
     """
 
     def __init__(self, name: str, forward: Callable, vjps: Sequence[Callable],
-                 kernels: Sequence[Callable | None] | None = None):
+                 kernels: Sequence[Callable | None] | None = None, doc: str | None = None):
         if name in PRIMITIVES:
             raise ValueError(f"a primitive called {name!r} is already in the table")
         self.name, self.forward, self.vjps = name, forward, tuple(vjps)
+        self.__name__, self.__doc__ = name, doc  # an operation used directly (ops.exp) reads like a function
         self.fast = tuple(kernels or ())  # the kernels as declared (the tests compare them with the rules)
         if len(self.fast) > len(self.vjps):
             raise ValueError(f"{name}: {len(self.fast)} kernels for {len(self.vjps)} rules")
@@ -82,6 +85,13 @@ class Primitive:
 
     def __repr__(self) -> str:
         return f"Primitive({self.name!r}, {len(self.vjps)} rule(s), {len(self.fast)} kernel(s))"
+
+    def __reduce__(self):  # copies and pickles of a model refer to the one entry of the table
+        return _primitive_named, (self.name,)
+
+
+def _primitive_named(name: str) -> Primitive:
+    return PRIMITIVES[name]
 
 
 def _raw(x: Any):
@@ -187,23 +197,23 @@ def broadcast_to(x, shape: tuple):
 # --------------------------------------------------------------------------------------------
 # Arithmetic
 # --------------------------------------------------------------------------------------------
-ADD = Primitive("add", lambda a, b: a + b, [
+add = Primitive("add", lambda a, b: a + b, [
     lambda g, out, a, b: sum_to(g, _shape(a)),
     lambda g, out, a, b: sum_to(g, _shape(b)),
-])
-SUB = Primitive("sub", lambda a, b: a - b, [
+], doc="a + b;  d/da = d/db = 1.")
+sub = Primitive("sub", lambda a, b: a - b, [
     lambda g, out, a, b: sum_to(g, _shape(a)),
     lambda g, out, a, b: sum_to(-g, _shape(b)),
-])
-MUL = Primitive("mul", lambda a, b: a * b, [
+], doc="a - b;  d/da = 1, d/db = -1.")
+mul = Primitive("mul", lambda a, b: a * b, [
     lambda g, out, a, b: sum_to(g * b, _shape(a)),
     lambda g, out, a, b: sum_to(g * a, _shape(b)),
-])
-DIV = Primitive("div", lambda a, b: a / b, [
+], doc="a * b;  d/da = b, d/db = a.")
+div = Primitive("div", lambda a, b: a / b, [
     lambda g, out, a, b: sum_to(g / b, _shape(a)),
     lambda g, out, a, b: sum_to(-g * out / b, _shape(b)),
-])
-NEG = Primitive("neg", lambda x: -x, [lambda g, out, x: -g])
+], doc="a / b;  d/da = 1/b, d/db = -a/b^2 = -out/b.")
+neg = Primitive("neg", lambda x: -x, [lambda g, out, x: -g], doc="-x;  d/dx = -1.")
 POWER = Primitive("power", lambda a, b: a ** b, [
     lambda g, out, a, b: sum_to(g * b * a ** (b - 1), _shape(a)),
     lambda g, out, a, b: sum_to(g * out * log(a), _shape(b)),
@@ -212,31 +222,6 @@ POWER = Primitive("power", lambda a, b: a ** b, [
 POWER_CONSTANT = Primitive("power_constant", lambda x, exponent: x ** exponent, [
     lambda g, out, x, exponent: g * exponent * x ** (exponent - 1) if exponent != 0 else g * 0.0,
 ])
-
-
-def add(a, b):
-    """a + b;  d/da = d/db = 1."""
-    return ADD(a, b)
-
-
-def sub(a, b):
-    """a - b;  d/da = 1, d/db = -1."""
-    return SUB(a, b)
-
-
-def mul(a, b):
-    """a * b;  d/da = b, d/db = a."""
-    return MUL(a, b)
-
-
-def div(a, b):
-    """a / b;  d/da = 1/b, d/db = -a/b^2 = -out/b."""
-    return DIV(a, b)
-
-
-def neg(x):
-    """-x;  d/dx = -1."""
-    return NEG(x)
 
 
 def power(a, b):
@@ -349,48 +334,16 @@ def linear(x, weight, bias=None):
 # --------------------------------------------------------------------------------------------
 # Elementwise functions
 # --------------------------------------------------------------------------------------------
-EXP = Primitive("exp", _unary("exp"), [lambda g, out, x: g * out])
-LOG = Primitive("log", _unary("log"), [lambda g, out, x: g / x])
-SQRT = Primitive("sqrt", _unary("sqrt"), [lambda g, out, x: g * 0.5 / out])
-ABS = Primitive("abs", _unary("abs"), [lambda g, out, x: g * namespace(_raw(x)).sign(_raw(x))])
-SIN = Primitive("sin", _unary("sin"), [lambda g, out, x: g * cos(x)])
-COS = Primitive("cos", _unary("cos"), [lambda g, out, x: -g * sin(x)])
-TANH = Primitive("tanh", _unary("tanh"), [lambda g, out, x: g * (1.0 - out * out)])
-
-
-def exp(x):
-    """e^x;  d/dx = e^x = out."""
-    return EXP(x)
-
-
-def log(x):
-    """log x;  d/dx = 1/x."""
-    return LOG(x)
-
-
-def sqrt(x):
-    """sqrt x;  d/dx = 1 / (2 sqrt x)."""
-    return SQRT(x)
-
-
-def abs(x):  # noqa: A001 - mirrors numpy's name
-    """|x|;  d/dx = sign(x)."""
-    return ABS(x)
-
-
-def sin(x):
-    """sin x;  d/dx = cos x."""
-    return SIN(x)
-
-
-def cos(x):
-    """cos x;  d/dx = -sin x."""
-    return COS(x)
-
-
-def tanh(x):
-    """tanh x;  d/dx = 1 - tanh^2 x."""
-    return TANH(x)
+exp = Primitive("exp", _unary("exp"), [lambda g, out, x: g * out], doc="e^x;  d/dx = e^x = out.")
+log = Primitive("log", _unary("log"), [lambda g, out, x: g / x], doc="log x;  d/dx = 1/x.")
+sqrt = Primitive("sqrt", _unary("sqrt"), [lambda g, out, x: g * 0.5 / out],
+                 doc="sqrt x;  d/dx = 1 / (2 sqrt x).")
+abs = Primitive("abs", _unary("abs"), [lambda g, out, x: g * namespace(_raw(x)).sign(_raw(x))],
+                doc="|x|;  d/dx = sign(x).")
+sin = Primitive("sin", _unary("sin"), [lambda g, out, x: g * cos(x)], doc="sin x;  d/dx = cos x.")
+cos = Primitive("cos", _unary("cos"), [lambda g, out, x: -g * sin(x)], doc="cos x;  d/dx = -sin x.")
+tanh = Primitive("tanh", _unary("tanh"), [lambda g, out, x: g * (1.0 - out * out)],
+                 doc="tanh x;  d/dx = 1 - tanh^2 x.")
 
 
 #: e^t is finite for t below these: log of the largest float, rounded down (709, 88, 11)
@@ -426,16 +379,17 @@ def _sigmoid_kernel(g, out, x):
     return d
 
 
-SIGMOID = Primitive("sigmoid", _sigmoid_raw, [lambda g, out, x: g * out * (1.0 - out)], kernels=[_sigmoid_kernel])
+sigmoid = Primitive("sigmoid", _sigmoid_raw, [lambda g, out, x: g * out * (1.0 - out)], kernels=[_sigmoid_kernel],
+                    doc="Logistic sigma(x) = 1 / (1 + e^-x);  d/dx = sigma (1 - sigma).")
 # the derivative of relu is a 0/1 mask (cheaper to multiply by than a where() on large feature maps)
-RELU = Primitive("relu", lambda x: namespace(x).maximum(x, 0),
-                 [lambda g, out, x: g * _cast(_raw(x) > 0, _raw(x).dtype)])
+relu = Primitive("relu", lambda x: namespace(x).maximum(x, 0), [lambda g, out, x: g * _cast(_raw(x) > 0, _raw(x).dtype)],
+                 doc="max(x, 0);  d/dx = 1 for x > 0, else 0.")
 LEAKY_RELU = Primitive("leaky_relu", lambda x, alpha: namespace(x).where(x > 0, x, alpha * x),
                        [lambda g, out, x, alpha: where(_raw(x) > 0, g, g * alpha)])
 ELU = Primitive("elu", lambda x, alpha: namespace(x).where(x > 0, x, alpha * namespace(x).expm1(namespace(x).minimum(x, 0))),
                 [lambda g, out, x, alpha: where(_raw(x) > 0, g, g * (out + alpha))])
-SOFTPLUS = Primitive("softplus", lambda x: namespace(x).maximum(x, 0) + namespace(x).log1p(namespace(x).exp(-namespace(x).abs(x))),
-                     [lambda g, out, x: g * sigmoid(x)])
+softplus = Primitive("softplus", lambda x: namespace(x).maximum(x, 0) + namespace(x).log1p(namespace(x).exp(-namespace(x).abs(x))),
+                     [lambda g, out, x: g * sigmoid(x)], doc="log(1 + e^x), computed stably;  d/dx = sigma(x).")
 
 
 def _heaviside_raw(x, value_at_zero):
@@ -446,16 +400,6 @@ def _heaviside_raw(x, value_at_zero):
 HEAVISIDE = Primitive("heaviside", _heaviside_raw, [lambda g, out, x, value_at_zero: g * 0.0])
 
 
-def sigmoid(x):
-    """Logistic sigma(x) = 1 / (1 + e^-x);  d/dx = sigma (1 - sigma)."""
-    return SIGMOID(x)
-
-
-def relu(x):
-    """max(x, 0);  d/dx = 1 for x > 0, else 0."""
-    return RELU(x)
-
-
 def leaky_relu(x, alpha: float = 0.01):
     """x for x > 0, alpha x otherwise;  d/dx = 1 or alpha."""
     return LEAKY_RELU(x, alpha=alpha)
@@ -464,11 +408,6 @@ def leaky_relu(x, alpha: float = 0.01):
 def elu(x, alpha: float = 1.0):
     """x for x > 0, alpha (e^x - 1) otherwise;  d/dx = 1 or alpha e^x = out + alpha."""
     return ELU(x, alpha=alpha)
-
-
-def softplus(x):
-    """log(1 + e^x), computed stably;  d/dx = sigma(x)."""
-    return SOFTPLUS(x)
 
 
 def heaviside(x, value_at_zero: float = 1.0):

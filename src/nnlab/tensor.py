@@ -91,7 +91,7 @@ class Tensor:
 
     __slots__ = ("data", "requires_grad", "grad", "_parents", "_vjps", "_kernels", "_ctx", "_number", "name",
                  "__weakref__")
-    __array_ufunc__ = None  # make NumPy defer `ndarray * Tensor` to Tensor.__rmul__
+    __array_ufunc__ = None  # NumPy defers `ndarray * Tensor` to Tensor; nnlab.ops maps the ufuncs it has
     __hash__ = object.__hash__  # graph bookkeeping keys dicts and sets on the node's identity
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None):

@@ -43,11 +43,6 @@ class Loss:
     def __call__(self, prediction: Any, target: Any) -> Any:
         return self.forward(prediction, target)
 
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        if "__call__" not in cls.__dict__:  # calling a loss runs its forward directly (see Module)
-            cls.__call__ = cls.forward
-
     def forward(self, prediction: Any, target: Any) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError(f"{type(self).__name__} must implement forward()")
 
