@@ -294,3 +294,15 @@ def test_the_four_backpropagation_equations_are_one_rule_each():
 def test_a_primitive_name_is_declared_once():
     with pytest.raises(ValueError, match="already in the table"):
         ops.Primitive("add", lambda a, b: a + b, [lambda g, out, a, b: g, lambda g, out, a, b: g])
+
+
+def test_copies_of_a_model_share_the_table_entries():
+    import copy
+    import pickle
+
+    from nnlab import nn
+
+    layer = nn.Dense(3, 2, activation="sigmoid", rng=0)
+    clone = copy.deepcopy(layer)
+    assert clone.activation is ops.sigmoid and pickle.loads(pickle.dumps(ops.exp)) is ops.exp
+    assert ops.sigmoid.__name__ == "sigmoid" and "sigma" in ops.sigmoid.__doc__

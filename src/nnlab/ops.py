@@ -9,7 +9,9 @@ is registered beside the rule as a *kernel*; the backward walk uses it when no g
 built, and ``tests/test_primitives.py`` compares every kernel with its rule.
 
 Every operation accepts Tensors or plain arrays. On plain arrays it is the array function itself
-(this is what a first-order rule runs on). :data:`PRIMITIVES` lists the table; the lecture's four
+(this is what a first-order rule runs on). Operations that are primitives as they stand (``add``,
+``exp``, ``sigmoid``) are the table's entries themselves; those that check or convert their
+arguments first (``linear``, ``sum``) are functions calling their entry (``LINEAR``, ``SUM``). :data:`PRIMITIVES` lists the table; the lecture's four
 backpropagation equations are the rules of ``linear`` (BP2, BP3, BP4) and ``cross_entropy`` (BP1).
 """
 from __future__ import annotations
