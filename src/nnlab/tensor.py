@@ -277,7 +277,8 @@ def _backpropagate(outputs, seeds, create_graph: bool, relevant: set | None = No
     gradient, the node's own gradient is complete: pending nodes wait on a heap ordered by
     decreasing creation number. With ``create_graph`` the rules run on Tensors and record the
     backward pass; otherwise they (or, on NumPy arrays, their faster kernels, see
-    :class:`nnlab.ops.Primitive`) run on plain arrays. Only parents in ``relevant`` (all when None) receive a VJP call.
+    :class:`nnlab.ops.Primitive`) run on plain arrays. Only parents in ``relevant`` (all when
+    None) receive a VJP call.
 
     Returns ({node: gradient} of the non-leaf nodes visited, {leaf: gradient}).
     """
@@ -285,18 +286,22 @@ def _backpropagate(outputs, seeds, create_graph: bool, relevant: set | None = No
     leaves: dict[Tensor, Any] = {}
     visited: dict[Tensor, Any] = {}
     heap: list = []
+
+    def receive(node: Tensor, g) -> None:
+        """dL/dnode += g; a node met for the first time waits on the heap (a leaf in ``leaves``)."""
+        pending = grads if node._parents else leaves
+        if node in pending:
+            pending[node] = pending[node] + g
+        else:
+            pending[node] = g
+            if node._parents:
+                heappush(heap, (-node._number, node))
+
     for out, seed in zip(outputs, seeds):
         if create_graph:  # a Tensor seed stays in the graph (derivatives w.r.t. grad_outputs)
-            seed = seed if isinstance(seed, Tensor) else Tensor(seed)
-        elif isinstance(seed, Tensor):
-            seed = seed.data
-        pending = leaves if not out._parents else grads
-        if out in pending:
-            pending[out] = pending[out] + seed
+            receive(out, seed if isinstance(seed, Tensor) else Tensor(seed))
         else:
-            pending[out] = seed
-            if out._parents:
-                heappush(heap, (-out._number, out))
+            receive(out, seed.data if isinstance(seed, Tensor) else seed)
     previous_mode, _mode.enabled = _mode.enabled, create_graph
     try:
         while heap:
@@ -311,14 +316,7 @@ def _backpropagate(outputs, seeds, create_graph: bool, relevant: set | None = No
             for parent, rule in zip(parents, rules):
                 if not parent.requires_grad or (relevant is not None and parent not in relevant):
                     continue
-                contribution = rule(g, out, *inputs, **ctx)
-                pending = grads if parent._parents else leaves
-                if parent in pending:
-                    pending[parent] = pending[parent] + contribution
-                else:
-                    pending[parent] = contribution
-                    if parent._parents:
-                        heappush(heap, (-parent._number, parent))
+                receive(parent, rule(g, out, *inputs, **ctx))
     finally:
         _mode.enabled = previous_mode
     return visited, leaves
