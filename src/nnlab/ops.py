@@ -11,8 +11,8 @@ built, and ``tests/test_primitives.py`` compares every kernel with its rule.
 Every operation accepts Tensors or plain arrays. On plain arrays it is the array function itself
 (this is what a first-order rule runs on). Operations that are primitives as they stand (``add``,
 ``exp``, ``sigmoid``) are the table's entries themselves; those that check or convert their
-arguments first (``linear``, ``sum``) are functions calling their entry (``LINEAR``, ``SUM``). :data:`PRIMITIVES` lists the table; the lecture's four
-backpropagation equations are the rules of ``linear`` (BP2, BP3, BP4) and ``cross_entropy`` (BP1).
+arguments first (``linear``, ``sum``) are functions calling their entry (``LINEAR``, ``SUM``).
+:data:`PRIMITIVES` lists the table; the lecture's four backpropagation equations are the rules of ``linear`` (BP2, BP3, BP4) and ``cross_entropy`` (BP1).
 """
 from __future__ import annotations
 
@@ -384,14 +384,25 @@ def _sigmoid_kernel(g, out, x):
 sigmoid = Primitive("sigmoid", _sigmoid_raw, [lambda g, out, x: g * out * (1.0 - out)], kernels=[_sigmoid_kernel],
                     doc="Logistic sigma(x) = 1 / (1 + e^-x);  d/dx = sigma (1 - sigma).")
 # the derivative of relu is a 0/1 mask (cheaper to multiply by than a where() on large feature maps)
-relu = Primitive("relu", lambda x: namespace(x).maximum(x, 0), [lambda g, out, x: g * _cast(_raw(x) > 0, _raw(x).dtype)],
-                 doc="max(x, 0);  d/dx = 1 for x > 0, else 0.")
+relu = Primitive("relu", lambda x: namespace(x).maximum(x, 0),
+                 [lambda g, out, x: g * _cast(_raw(x) > 0, _raw(x).dtype)], doc="max(x, 0);  d/dx = 1 for x > 0, else 0.")
 LEAKY_RELU = Primitive("leaky_relu", lambda x, alpha: namespace(x).where(x > 0, x, alpha * x),
                        [lambda g, out, x, alpha: where(_raw(x) > 0, g, g * alpha)])
-ELU = Primitive("elu", lambda x, alpha: namespace(x).where(x > 0, x, alpha * namespace(x).expm1(namespace(x).minimum(x, 0))),
-                [lambda g, out, x, alpha: where(_raw(x) > 0, g, g * (out + alpha))])
-softplus = Primitive("softplus", lambda x: namespace(x).maximum(x, 0) + namespace(x).log1p(namespace(x).exp(-namespace(x).abs(x))),
-                     [lambda g, out, x: g * sigmoid(x)], doc="log(1 + e^x), computed stably;  d/dx = sigma(x).")
+
+
+def _elu_raw(x, alpha):
+    xp = namespace(x)
+    return xp.where(x > 0, x, alpha * xp.expm1(xp.minimum(x, 0)))
+
+
+def _softplus_raw(x):
+    xp = namespace(x)
+    return xp.maximum(x, 0) + xp.log1p(xp.exp(-xp.abs(x)))
+
+
+ELU = Primitive("elu", _elu_raw, [lambda g, out, x, alpha: where(_raw(x) > 0, g, g * (out + alpha))])
+softplus = Primitive("softplus", _softplus_raw, [lambda g, out, x: g * sigmoid(x)],
+                     doc="log(1 + e^x), computed stably;  d/dx = sigma(x).")
 
 
 def _heaviside_raw(x, value_at_zero):
