@@ -225,25 +225,30 @@ CROSS_ENTROPY = ops.Primitive("cross_entropy", _cross_entropy_raw, [
 def _cross_entropy_labels_raw(z, labels, picks, scale):
     """scale sum_i [log sum_c e^(z_ic - m_i) - (z_i,label_i - m_i)], with m_i = max_c z_ic.
 
-    ``picks`` are the flat positions of (label_i, i) in the transposed logits.
+    ``picks`` are the flat positions of (label_i, i) in the transposed logits. Also returns the
+    exponentials e^(z - m) (transposed) and their sums, from which the kernel forms the softmax.
     """
     shifted = _shifted_logits(z)
-    return np.add.reduce(np.log(np.add.reduce(np.exp(shifted), axis=0)) - shifted.take(picks)) * scale
+    exponentials = np.exp(shifted)
+    total = np.add.reduce(exponentials, axis=0)
+    value = np.add.reduce(np.log(total) - shifted.take(picks)) * scale
+    return value, {"exponentials": exponentials, "total": total}
 
 
-def _cross_entropy_labels_kernel(g, out, z, labels, picks, scale):
-    """BP1 on NumPy: softmax(z) with 1 subtracted at each row's label, times g scale."""
-    d = _softmax_rows(z)
-    d.T.reshape(-1)[picks] -= 1.0  # d.T is the contiguous (classes, n) array the picks index
+def _cross_entropy_labels_kernel(g, out, z, labels, picks, scale, exponentials, total):
+    """BP1 on NumPy: softmax(z) = e / sum e from the forward pass, 1 subtracted at each row's label."""
+    d = exponentials / total
+    d.reshape(-1)[picks] -= 1.0
     factor = float(g) * scale
     if factor != 1.0:
         d *= factor
-    return d
+    return d.T
 
 
 CROSS_ENTROPY_LABELS = ops.Primitive("cross_entropy_labels", _cross_entropy_labels_raw, [
-    lambda g, out, z, labels, picks, scale: g * scale * (ops.softmax(z, axis=1) - one_hot(labels, z.shape[1], dtype=z.dtype)),
-], kernels=[_cross_entropy_labels_kernel])
+    lambda g, out, z, labels, picks, scale, **saved: (
+        g * scale * (ops.softmax(z, axis=1) - one_hot(labels, z.shape[1], dtype=z.dtype))),
+], kernels=[_cross_entropy_labels_kernel], saves=True)
 
 
 def _label_positions(labels: np.ndarray, n_classes: int) -> np.ndarray:

@@ -52,13 +52,16 @@ class Primitive:
         Faster first-order versions of the rules on plain NumPy arrays (None entries: the rule).
     doc : str, optional
         One line naming the equation, for a primitive that is itself a public operation.
+    saves : bool
+        ``forward`` returns ``(out, saved)``: a dict of intermediate arrays passed on to the rules
+        and kernels by keyword, next to the parameters.
     """
 
     def __init__(self, name: str, forward: Callable, vjps: Sequence[Callable],
-                 kernels: Sequence[Callable | None] | None = None, doc: str | None = None):
+                 kernels: Sequence[Callable | None] | None = None, doc: str | None = None, saves: bool = False):
         if name in PRIMITIVES:
             raise ValueError(f"a primitive called {name!r} is already in the table")
-        self.name, self.forward, self.vjps = name, forward, tuple(vjps)
+        self.name, self.forward, self.vjps, self.saves = name, forward, tuple(vjps), saves
         self.__name__, self.__doc__ = name, doc  # an operation used directly (ops.exp) reads like a function
         self.fast = tuple(kernels or ())  # the kernels as declared (the tests compare them with the rules)
         if len(self.fast) > len(self.vjps):
@@ -74,12 +77,20 @@ class Primitive:
             if isinstance(like, Tensor):
                 break
         else:
-            return self.forward(*inputs, **params)
-        for x in inputs:
-            if not isinstance(x, Tensor):  # constants join the graph as leaves of like's dtype and library
-                inputs = tuple([x if isinstance(x, Tensor) else _lift(x, like) for x in inputs])
-                break
-        return node(self.forward(*map(_data_of, inputs), **params), inputs, self.vjps, self.kernels, params)
+            out = self.forward(*inputs, **params)
+            return out[0] if self.saves else out
+        if len(inputs) == 1:
+            data = self.forward(like.data, **params)
+        else:
+            for x in inputs:
+                if not isinstance(x, Tensor):  # constants join the graph as leaves of like's dtype and library
+                    inputs = tuple([x if isinstance(x, Tensor) else _lift(x, like) for x in inputs])
+                    break
+            data = self.forward(*map(_data_of, inputs), **params)
+        if self.saves:  # forward also returned what its rules and kernels reuse (e.g. the softmax)
+            data, saved = data
+            params.update(saved)
+        return node(data, inputs, self.vjps, self.kernels, params)
 
     def node(self, data, parents: tuple, params: dict | None = None) -> Tensor:
         """The graph node of this operation: ``data`` computed from ``parents``."""

@@ -280,7 +280,7 @@ def _backpropagate(outputs, seeds, create_graph: bool, relevant: set | None = No
     :class:`nnlab.ops.Primitive`) run on plain arrays. Only parents in ``relevant`` (all when
     None) receive a VJP call.
 
-    Returns ({node: gradient} of the non-leaf nodes visited, {leaf: gradient}).
+    Returns ({node: gradient} of the non-leaf nodes visited (with ``relevant``), {leaf: gradient}).
     """
     grads: dict[Tensor, Any] = {}
     leaves: dict[Tensor, Any] = {}
@@ -306,7 +306,9 @@ def _backpropagate(outputs, seeds, create_graph: bool, relevant: set | None = No
     try:
         while heap:
             node = heappop(heap)[1]
-            g = visited[node] = grads.pop(node)
+            g = grads.pop(node)
+            if relevant is not None:  # grad() may ask for this node's gradient
+                visited[node] = g
             parents, ctx = node._parents, node._ctx
             if create_graph:
                 rules, out, inputs = node._vjps, node, parents
