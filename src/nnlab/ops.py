@@ -155,7 +155,18 @@ def _shape(x) -> tuple:
 
 def _unary(name: str) -> Callable:
     """The array function ``name`` (``exp``, ``tanh``, ...) of the argument's own array library."""
-    return lambda x: getattr(namespace(x), name)(x)
+    ufunc = getattr(np, name)
+    return lambda x: ufunc(x) if isinstance(x, np.ndarray) else getattr(namespace(x), name)(x)
+
+
+def _reduce(ufunc, name: str) -> Callable:
+    """The reduction ``name`` (``sum``, ``max``) over ``axis``; on NumPy arrays the ufunc's own
+    ``reduce``, without the dispatch of NumPy's Python-level wrapper."""
+    def reduce(x, axis, keepdims):
+        if isinstance(x, np.ndarray):
+            return ufunc.reduce(x, axis=axis, keepdims=keepdims)
+        return getattr(namespace(x), name)(x, axis=axis, keepdims=keepdims)
+    return reduce
 
 
 @functools.lru_cache(maxsize=64)
@@ -504,7 +515,7 @@ def _spread(g, x, axis):
     return broadcast_to(reshape(g, _keepdims_shape(_shape(x), axis)), _shape(x))
 
 
-SUM = Primitive("sum", lambda x, axis, keepdims: namespace(x).sum(x, axis=axis, keepdims=keepdims),
+SUM = Primitive("sum", _reduce(np.add, "sum"),
                 [lambda g, out, x, axis, keepdims: _spread(g, x, axis)])
 
 
@@ -516,7 +527,7 @@ def _max_share(x, out, axis):
     return mask / xp.sum(mask, axis=axis, keepdims=True)
 
 
-MAX = Primitive("max", lambda x, axis, keepdims: namespace(x).max(x, axis=axis, keepdims=keepdims),
+MAX = Primitive("max", _reduce(np.maximum, "max"),
                 [lambda g, out, x, axis, keepdims: _spread(g, x, axis) * _max_share(x, out, axis)])
 
 
