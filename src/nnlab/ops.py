@@ -332,8 +332,8 @@ def _affine(x, w, b=None):
 
 
 LINEAR = Primitive("linear", _affine, [linear_input_vjp, linear_weight_vjp, linear_bias_vjp], kernels=[
-    lambda g, out, x, w, b=None: _product(g, w.T),
-    lambda g, out, x, w, b=None: _product(x.T, g),
+    lambda g, out, x, w, b=None: g.dot(w.T),
+    lambda g, out, x, w, b=None: x.T.dot(g),
     _bias_kernel,
 ])
 

@@ -286,22 +286,18 @@ def _backpropagate(outputs, seeds, create_graph: bool, relevant: set | None = No
     leaves: dict[Tensor, Any] = {}
     visited: dict[Tensor, Any] = {}
     heap: list = []
-
-    def receive(node: Tensor, g) -> None:
-        """dL/dnode += g; a node met for the first time waits on the heap (a leaf in ``leaves``)."""
-        pending = grads if node._parents else leaves
-        if node in pending:
-            pending[node] = pending[node] + g
-        else:
-            pending[node] = g
-            if node._parents:
-                heappush(heap, (-node._number, node))
-
     for out, seed in zip(outputs, seeds):
         if create_graph:  # a Tensor seed stays in the graph (derivatives w.r.t. grad_outputs)
-            receive(out, seed if isinstance(seed, Tensor) else Tensor(seed))
-        else:
-            receive(out, seed.data if isinstance(seed, Tensor) else seed)
+            seed = seed if isinstance(seed, Tensor) else Tensor(seed)
+        elif isinstance(seed, Tensor):
+            seed = seed.data
+        outputs_seen = grads if out._parents else leaves
+        if out in outputs_seen:  # the same output given twice: its seeds add up
+            outputs_seen[out] = outputs_seen[out] + seed
+            continue
+        outputs_seen[out] = seed
+        if out._parents:
+            heappush(heap, (-out._number, out))
     previous_mode, _mode.enabled = _mode.enabled, create_graph
     try:
         while heap:
@@ -318,7 +314,14 @@ def _backpropagate(outputs, seeds, create_graph: bool, relevant: set | None = No
             for parent, rule in zip(parents, rules):
                 if not parent.requires_grad or (relevant is not None and parent not in relevant):
                     continue
-                receive(parent, rule(g, out, *inputs, **ctx))
+                contribution = rule(g, out, *inputs, **ctx)
+                if not parent._parents:  # a leaf
+                    leaves[parent] = leaves[parent] + contribution if parent in leaves else contribution
+                elif parent in grads:
+                    grads[parent] = grads[parent] + contribution
+                else:  # met for the first time: it waits on the heap
+                    grads[parent] = contribution
+                    heappush(heap, (-parent._number, parent))
     finally:
         _mode.enabled = previous_mode
     return visited, leaves

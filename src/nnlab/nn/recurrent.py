@@ -63,10 +63,10 @@ RECURRENT_AFFINE = ops.Primitive("recurrent_affine", _recurrent_affine_raw, [
     lambda g, out, x, h, w_ih, w_hh, b: h.mT @ g,
     lambda g, out, x, h, w_ih, w_hh, b: ops.sum_to(g, tuple(b.shape)),
 ], kernels=[
-    lambda g, out, x, h, w_ih, w_hh, b: _product(g, w_ih.T),
-    lambda g, out, x, h, w_ih, w_hh, b: _product(g, w_hh.T),
-    lambda g, out, x, h, w_ih, w_hh, b: _product(x.T, g),
-    lambda g, out, x, h, w_ih, w_hh, b: _product(h.T, g),
+    lambda g, out, x, h, w_ih, w_hh, b: g.dot(w_ih.T),
+    lambda g, out, x, h, w_ih, w_hh, b: g.dot(w_hh.T),
+    lambda g, out, x, h, w_ih, w_hh, b: x.T.dot(g),
+    lambda g, out, x, h, w_ih, w_hh, b: h.T.dot(g),
     lambda g, out, x, h, w_ih, w_hh, b: ops._bias_kernel(g, out, x, w_ih, b),
 ])
 
