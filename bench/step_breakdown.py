@@ -11,7 +11,7 @@ gradient and SGD update, called directly) and swaps in nnlab's pieces one at a
 time; each line gives its time over the lecture's hand-written code, and the step from one line
 to the next is the cost of the piece it adds:
 
-    inline      the arithmetic alone (the VJP functions of nnlab.ops, called by hand)
+    inline      the arithmetic alone (the kernels of nnlab.ops' primitives, called by hand)
     +graph      the model's forward pass builds graph nodes (backward still by hand)
     +loss node  cross_entropy builds its fused node
     +backward   loss.backward() walks the graph and stores the leaf gradients
@@ -47,11 +47,11 @@ from nnlab.train.loop import _bind_penalty, epoch_generator  # noqa: E402
 
 ETA, LMBD, BATCH = 0.002, 1.0, 100
 LEVELS = ("inline", "+graph", "+loss node", "+backward", "+Loss", "+optimizer", "+penalty")
-_DX, _DW, _DB = ops._LINEAR_VJPS
+_DX, _DW, _DB = ops.LINEAR.kernels  # the first-order kernels of BP2, BP4 and BP3
 
 
 def _inline_loss(z: np.ndarray, labels: np.ndarray):
-    """Summed cross-entropy and its gradient softmax(z) - one_hot, as _cross_entropy_labels computes them."""
+    """Summed cross-entropy and its gradient softmax(z) - one_hot, as the cross_entropy_labels primitive computes them."""
     n = len(labels)
     shifted = z.T.copy()
     shifted -= np.maximum.reduce(shifted, axis=0)
@@ -103,9 +103,9 @@ def ladder(level: int, X: np.ndarray, y: np.ndarray, epochs: int) -> float:
                 gw1, gb1, gw2, gb2 = (p.grad for p in params)
             else:
                 if level == 2:
-                    g2 = cost._vjps[0](np.ones(()), value, out.data)
+                    g2 = cost._kernels[0](np.ones(()), value, out.data, **cost._ctx)
                 gw2, gb2 = _DW(g2, None, a1, w2), _DB(g2, None, a1, w2, b2)
-                gz = ops._sigmoid_vjp(_DX(g2, None, a1, w2), a1, z1)
+                gz = ops._sigmoid_kernel(_DX(g2, None, a1, w2), a1, z1)
                 gw1, gb1 = _DW(gz, None, xb, w1), _DB(gz, None, xb, w1, b1)
             if level >= 6:
                 penalty.add_gradients()

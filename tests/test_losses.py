@@ -6,7 +6,7 @@ import pytest
 
 from nnlab import functional as F
 from nnlab import ops
-from nnlab.nn.losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, get_loss
+from nnlab.nn.losses import LOSSES, BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, get_loss
 from nnlab.tensor import Tensor
 
 
@@ -109,3 +109,22 @@ def test_calling_a_loss_subclass_runs_its_forward(rng):
 
     p, t = rng.standard_normal((4, 2)), rng.standard_normal((4, 2))
     assert float(HalfMSE()(p, t)) == float(MSELoss()(p, t)) * 0.5
+
+
+def test_every_registered_loss_declares_its_task():
+    from nnlab.nn.losses import TASKS
+
+    expected = {"mse": "regression", "binary_crossentropy": "binary", "cross_entropy": "multiclass"}
+    for name in LOSSES:
+        assert get_loss(name).task in TASKS
+    for name, task in expected.items():
+        assert get_loss(name).task == task
+    assert get_loss("binary_crossentropy", from_logits=False).from_logits is False
+
+
+def test_per_sample_form_leaves_the_loss_alone(rng):
+    loss = CrossEntropyLoss("sum")
+    z, labels = rng.normal(size=(5, 3)), rng.integers(0, 3, 5)
+    per = loss.per_sample()
+    assert loss.reduction == "sum" and per.reduction == "none" and type(per) is CrossEntropyLoss
+    np.testing.assert_allclose(per(z, labels).sum(), loss(z, labels), rtol=1e-12)

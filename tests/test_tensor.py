@@ -384,3 +384,46 @@ def test_second_derivative_of_the_network_then_gradient_with_respect_to_weights(
             minus[k][i] -= eps
             numeric = (loss(*[Tensor(q) for q in plus]).item() - loss(*[Tensor(q) for q in minus]).item()) / (2 * eps)
             assert abs(analytic[k][i] - numeric) <= 1e-6 * max(1.0, abs(numeric))
+
+
+# --------------------------------------------------------------------------------------------
+# NumPy ufuncs on Tensors
+# --------------------------------------------------------------------------------------------
+def test_numpy_ufuncs_on_tensors_are_differentiable_to_second_order(rng):
+    from nnlab import gradcheck
+
+    def f(u, v):
+        return np.sin(u) * np.exp(v) + np.tanh(u) / np.sqrt(v * v + 1.0) - np.power(np.abs(u), 3) + np.maximum(u, v)
+
+    u = rng.uniform(0.2, 1.0, (3, 4)) * np.where(rng.random((3, 4)) < 0.5, -1, 1)
+    v = u + np.where(rng.random((3, 4)) < 0.5, -0.5, 0.5)
+    assert gradcheck(f, [u, v], order=2).ok
+
+
+def test_numpy_ufunc_results_match_nnlab_operations(rng):
+    x = Tensor(rng.uniform(0.5, 2.0, (2, 3)), requires_grad=True)
+    for ufunc, op in [(np.sin, ops.sin), (np.cos, ops.cos), (np.log, ops.log), (np.negative, ops.neg)]:
+        got = ufunc(x)
+        assert isinstance(got, Tensor) and got.requires_grad
+        np.testing.assert_array_equal(got.data, op(x).data)
+
+
+def test_array_times_tensor_is_a_tensor(rng):
+    a, x = rng.standard_normal((2, 3)), Tensor(rng.standard_normal((2, 3)), requires_grad=True)
+    for result in (a * x, a + x, a - x, a / (x * x + 1.0), np.float64(2.0) * x):
+        assert isinstance(result, Tensor) and result.requires_grad
+    (a * x).sum().backward()
+    np.testing.assert_array_equal(x.grad, a)
+    assert isinstance(a > x, Tensor) and (a > x).dtype == bool
+
+
+@pytest.mark.parametrize("ufunc", [np.arctan2, np.floor, np.expm1])
+def test_numpy_ufunc_without_an_nnlab_operation_is_refused_by_name(ufunc):
+    x = Tensor(np.ones(3), requires_grad=True)
+    with pytest.raises(TypeError, match=rf"numpy\.{ufunc.__name__} has no differentiable nnlab operation.*'sin'"):
+        ufunc(x, x) if ufunc.nin == 2 else ufunc(x)
+
+
+def test_numpy_ufunc_methods_are_refused():
+    with pytest.raises(TypeError, match=r"numpy\.add\.reduce"):
+        np.add.reduce(Tensor(np.ones(3)))

@@ -370,3 +370,112 @@ def test_progress_bar_shows_when_forced():
             bar.update({"loss": 0.5})
     assert "3/3" in stream.getvalue() and "loss=0.5" in stream.getvalue()
     assert not ProgressBar(3, verbose=0, stream=io.StringIO(), force=True).enabled
+
+
+# ---------------------------------------------------------------------------------------------
+# the task is declared, never guessed from a name
+# ---------------------------------------------------------------------------------------------
+class CrossEntropyLookalike(nn.losses.Loss):
+    """Named like a classifier's loss, declared a regression loss: fit must believe the declaration."""
+
+    task = "regression"
+
+    def forward(self, prediction, target):
+        return nn.losses.MSELoss(self.reduction)(prediction, target)
+
+
+def test_a_loss_named_like_a_classifier_but_declared_regression_trains_as_regression(rng):
+    X = rng.normal(size=(64, 3))
+    t = X @ np.array([[1.0], [-2.0], [0.5]])
+    model = linear_model()
+    history = fit(model, X, t[:, 0], loss=CrossEntropyLookalike(), optimizer=SGD(model.parameters(), lr=0.1),
+                  epochs=30, batch_size=16, seed=0)
+    assert "r2" in history.history and "accuracy" not in history.history
+    assert history.history["r2"][-1] > 0.99
+
+
+def test_a_plain_callable_loss_takes_its_task_from_fit(rng):
+    from nnlab import functional as F
+
+    X, y = blobs(rng)
+    model = mlp(4, [8], 3, rng=0, dtype=np.float64)
+    with pytest.raises(ValueError, match=r"pass task= one of \['multiclass', 'binary', 'regression'\]"):
+        fit(model, X, y, loss=F.cross_entropy, epochs=1)
+    history = fit(model, X, y, loss=F.cross_entropy, task="multiclass", optimizer="adam", lr=0.05, epochs=20, seed=0)
+    assert history.history["accuracy"][-1] > 0.9
+    with pytest.raises(ValueError, match="task must be one of"):
+        fit(model, X, y, loss=F.cross_entropy, task="classification", epochs=1)
+
+
+def test_task_overrides_the_loss_declaration(rng):
+    X = rng.normal(size=(32, 3))
+    y = (X[:, 0] > 0).astype(float)
+    history = fit(linear_model(), X, y, loss=MSELoss(), task="binary", optimizer="sgd", lr=0.1, epochs=2, seed=0)
+    assert "accuracy" in history.history
+
+
+@pytest.mark.parametrize("targets, fix", [("pm1", r"\(y \+ 1\) / 2"), ("0/2", "map them to 0/1")])
+def test_binary_targets_outside_0_1_are_refused(rng, targets, fix):
+    X = rng.normal(size=(40, 4))
+    y = (X[:, 0] > 0).astype(float)
+    y = 2 * y - 1 if targets == "pm1" else 2 * y
+    model = mlp(4, [8], 1, rng=0, dtype=np.float64)
+    before = [p.data.copy() for p in model.parameters()]
+    with pytest.raises(ValueError, match=fix):
+        fit(model, X, y, loss=BCEWithLogitsLoss(), epochs=1)
+    assert all(np.array_equal(a, p.data) for a, p in zip(before, model.parameters()))
+    with pytest.raises(ValueError, match=r"targets must lie in \[0, 1\]"):
+        BCEWithLogitsLoss()(nn.Dense(4, 1, rng=0, dtype=np.float64)(X), y.reshape(-1, 1))
+
+
+def test_training_diverged_error_is_a_runtime_error_and_a_value_error():
+    assert issubclass(TrainingDivergedError, RuntimeError) and issubclass(TrainingDivergedError, ValueError)
+    error = TrainingDivergedError(0, 3, 0.1, float("nan"))
+    with pytest.raises(ValueError, match="training diverged"):
+        raise error
+
+
+# ---------------------------------------------------------------------------------------------
+# the transform hook (data augmentation)
+# ---------------------------------------------------------------------------------------------
+class RecordingTransform:
+    """Adds noise from the generator it is given and records every call."""
+
+    def __init__(self):
+        self.calls = []
+
+    def __call__(self, X_b, rng):
+        self.calls.append((X_b.copy(), rng))
+        return X_b + rng.normal(scale=0.1, size=X_b.shape)
+
+
+def test_transform_is_applied_to_every_training_batch_only(rng):
+    X, y = blobs(rng, n=50)
+    transform = RecordingTransform()
+    model = mlp(4, [6], 3, rng=0, dtype=np.float64)
+    fit(model, X, y, epochs=3, batch_size=16, seed=0, transform=transform, validation_data=(X[:10] + 100.0, y[:10]))
+    assert len(transform.calls) == 3 * 4  # ceil(50 / 16) batches in each of three epochs
+    seen = np.concatenate([batch for batch, _ in transform.calls[:4]])
+    assert seen.shape == X.shape and np.allclose(np.sort(seen, axis=0), np.sort(X, axis=0))  # training rows, no validation rows
+    assert all(isinstance(r, np.random.Generator) for _, r in transform.calls)
+
+
+def test_transform_runs_are_reproducible_and_the_transform_matters(rng):
+    X, y = blobs(rng, n=48)
+
+    def run(transform):
+        model = mlp(4, [6], 3, rng=0, dtype=np.float64)
+        fit(model, X, y, epochs=3, batch_size=16, seed=5, transform=transform)
+        return [p.data for p in model.parameters()]
+
+    first, second, plain = run(RecordingTransform()), run(RecordingTransform()), run(None)
+    assert all(np.array_equal(a, b) for a, b in zip(first, second))
+    assert not all(np.array_equal(a, b) for a, b in zip(first, plain))
+
+
+def test_transform_with_the_wrong_shape_is_named(rng):
+    X, y = blobs(rng, n=20)
+    with pytest.raises(ValueError, match=r"transform returned shape \(8, 3\) for a batch of shape \(8, 4\)"):
+        fit(mlp(4, [6], 3, rng=0), X, y, epochs=1, batch_size=8, seed=0, transform=lambda X_b, rng: X_b[:, :3])
+    with pytest.raises(TypeError, match="transform must be a callable"):
+        fit(mlp(4, [6], 3, rng=0), X, y, epochs=1, transform="flip")

@@ -31,7 +31,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from nnlab import ops
 from nnlab._geometry import output_hw, pair
-from nnlab.ops import _lift, _raw, node
+from nnlab.ops import _lift, _raw
 from nnlab.tensor import Tensor
 
 __all__ = [
@@ -271,21 +271,16 @@ def conv2d(x, weight, bias=None, stride: Any = 1, padding: Any = 0):
     y = _conv_raw(xr, wr, None if bias is None else _raw(bias), s, pads)
     if not (isinstance(x, Tensor) or isinstance(weight, Tensor) or isinstance(bias, Tensor)):
         return y
-    x, weight = _lift(x), _lift(weight)
-    input_hw = tuple(xr.shape[2:])
+    parents = (_lift(x), _lift(weight)) + (() if bias is None else (_lift(bias),))
+    return CONV2D.node(y, parents, {"stride": s, "pads": pads})
 
-    def vjp_x(g, out, x, w, *b):
-        return conv2d_input_grad(g, w, input_hw, s, pads)
 
-    def vjp_w(g, out, x, w, *b):
-        return conv2d_weight_grad(x, g, k, s, pads)
-
-    def vjp_b(g, out, x, w, b):
-        return ops.sum(g, axis=(0, 2, 3))
-
-    if bias is None:
-        return node(y, (x, weight), (vjp_x, vjp_w))
-    return node(y, (x, weight, _lift(bias)), (vjp_x, vjp_w, vjp_b))
+#: y = b + W * x;  d/dx = conv2d_input_grad(g, W),  d/dW = conv2d_weight_grad(x, g),  d/db = sum of g over (N, Ho, Wo)
+CONV2D = ops.Primitive("conv2d", lambda x, w, b=None, *, stride, pads: _conv_raw(x, w, b, stride, pads), [
+    lambda g, out, x, w, b=None, *, stride, pads: conv2d_input_grad(g, w, tuple(x.shape[2:]), stride, pads),
+    lambda g, out, x, w, b=None, *, stride, pads: conv2d_weight_grad(x, g, tuple(w.shape[2:]), stride, pads),
+    lambda g, out, x, w, b, *, stride, pads: ops.sum(g, axis=(0, 2, 3)),
+])
 
 
 def conv2d_input_grad(g, weight, input_size: Sequence[int], stride: Any = 1, padding: Any = 0):
@@ -300,11 +295,15 @@ def conv2d_input_grad(g, weight, input_size: Sequence[int], stride: Any = 1, pad
     data = _input_grad_raw(_raw(g), _raw(weight), input_hw, s, pads)
     if not (isinstance(g, Tensor) or isinstance(weight, Tensor)):
         return data
-    g, weight = _lift(g), _lift(weight)
-    return node(data, (g, weight), (
-        lambda gg, out, g, w: conv2d(gg, w, None, s, pads),
-        lambda gg, out, g, w: conv2d_weight_grad(gg, g, k, s, pads),
-    ))
+    return CONV2D_INPUT_GRAD.node(data, (_lift(g), _lift(weight)), {"input_hw": input_hw, "stride": s, "pads": pads})
+
+
+#: dx = conv2d_input_grad(g, W), linear in g and in W;  d/dg = conv2d(gg, W),  d/dW = conv2d_weight_grad(gg, g)
+CONV2D_INPUT_GRAD = ops.Primitive(
+    "conv2d_input_grad", lambda g, w, *, input_hw, stride, pads: _input_grad_raw(g, w, input_hw, stride, pads), [
+        lambda gg, out, g, w, *, input_hw, stride, pads: conv2d(gg, w, None, stride, pads),
+        lambda gg, out, g, w, *, input_hw, stride, pads: conv2d_weight_grad(gg, g, tuple(w.shape[2:]), stride, pads),
+    ])
 
 
 def conv2d_weight_grad(x, g, kernel_size: Any, stride: Any = 1, padding: Any = 0):
@@ -318,12 +317,15 @@ def conv2d_weight_grad(x, g, kernel_size: Any, stride: Any = 1, padding: Any = 0
     data = _weight_grad_raw(xr, _raw(g), k, s, pads)
     if not (isinstance(x, Tensor) or isinstance(g, Tensor)):
         return data
-    x, g = _lift(x), _lift(g)
-    input_hw = tuple(xr.shape[2:])
-    return node(data, (x, g), (
-        lambda gw, out, x, g: conv2d_input_grad(g, gw, input_hw, s, pads),
-        lambda gw, out, x, g: conv2d(x, gw, None, s, pads),
-    ))
+    return CONV2D_WEIGHT_GRAD.node(data, (_lift(x), _lift(g)), {"kernel": k, "stride": s, "pads": pads})
+
+
+#: dW = conv2d_weight_grad(x, g), linear in x and in g;  d/dx = conv2d_input_grad(g, gw),  d/dg = conv2d(x, gw)
+CONV2D_WEIGHT_GRAD = ops.Primitive(
+    "conv2d_weight_grad", lambda x, g, *, kernel, stride, pads: _weight_grad_raw(x, g, kernel, stride, pads), [
+        lambda gw, out, x, g, *, kernel, stride, pads: conv2d_input_grad(g, gw, tuple(x.shape[2:]), stride, pads),
+        lambda gw, out, x, g, *, kernel, stride, pads: conv2d(x, gw, None, stride, pads),
+    ])
 
 
 # --------------------------------------------------------------------------------------------
@@ -371,7 +373,7 @@ def _max_select(x, choice, k, s, pads):
         np.copyto(data, xp[window], where=choice == i)
     if not isinstance(x, Tensor):
         return data
-    return node(data, (x,), (lambda g, out, x: _max_scatter(g, choice, tuple(x.shape), k, s, pads),))
+    return MAX_SELECT.node(data, (x,), {"choice": choice, "k": k, "s": s, "pads": pads})
 
 
 def _max_scatter(g, choice, x_shape, k, s, pads):
@@ -387,7 +389,17 @@ def _max_scatter(g, choice, x_shape, k, s, pads):
     data = _crop(dxp, pads, x_shape[2:])
     if not isinstance(g, Tensor):
         return data
-    return node(data, (g,), (lambda gg, out, g: _max_select(gg, choice, k, s, pads),))
+    return MAX_SCATTER.node(data, (g,), {"choice": choice, "x_shape": x_shape, "k": k, "s": s, "pads": pads})
+
+
+#: y = the entry of each window that ``choice`` names, a linear map;  d/dx = g put back at those entries
+MAX_SELECT = ops.Primitive("max_select", _max_select, [
+    lambda g, out, x, choice, k, s, pads: _max_scatter(g, choice, tuple(x.shape), k, s, pads),
+])
+#: dx = g put at the entry of each window that ``choice`` names;  d/dg = gg at those entries
+MAX_SCATTER = ops.Primitive("max_scatter", _max_scatter, [
+    lambda gg, out, g, choice, x_shape, k, s, pads: _max_select(gg, choice, k, s, pads),
+])
 
 
 def _max_and_argmax(items: list) -> tuple:
@@ -425,7 +437,7 @@ def max_pool2d(x, kernel_size: Any, stride: Any = None, padding: int = 0):
         choice = np.zeros(data.shape, dtype=index_type)
     else:
         data, choice = _max_and_argmax([(xp[window], index_type(i)) for i, window in positions])
-    return node(data, (x,), (lambda g, out, x: _max_scatter(g, choice, tuple(x.shape), k, s, pads),))
+    return MAX_SELECT.node(data, (x,), {"choice": choice, "k": k, "s": s, "pads": pads})
 
 
 def _avg_spread(g, x_shape, k, s, pads):
@@ -441,7 +453,13 @@ def _avg_spread(g, x_shape, k, s, pads):
     data = _crop(dxp, pads, x_shape[2:])
     if not isinstance(g, Tensor):
         return data
-    return node(data, (g,), (lambda gg, out, g: avg_pool2d(gg, k, s, pads[0]),))
+    return AVG_SPREAD.node(data, (g,), {"x_shape": x_shape, "k": k, "s": s, "pads": pads})
+
+
+#: dx = g / (kh kw) spread over each window, a linear map;  d/dg = avg_pool2d(gg)
+AVG_SPREAD = ops.Primitive("avg_spread", _avg_spread, [
+    lambda gg, out, g, x_shape, k, s, pads: avg_pool2d(gg, k, s, pads[0]),
+])
 
 
 def avg_pool2d(x, kernel_size: Any, stride: Any = None, padding: int = 0):
@@ -460,7 +478,13 @@ def avg_pool2d(x, kernel_size: Any, stride: Any = None, padding: int = 0):
     data *= data.dtype.type(1.0 / (k[0] * k[1]))
     if not isinstance(x, Tensor):
         return data
-    return node(data, (x,), (lambda g, out, x: _avg_spread(g, tuple(x.shape), k, s, pads),))
+    return AVG_POOL.node(data, (x,), {"kernel_size": k, "stride": s, "padding": pads[0]})
+
+
+#: y = the mean over each window;  d/dx = g / (kh kw) spread back over each window
+AVG_POOL = ops.Primitive("avg_pool2d", avg_pool2d, [
+    lambda g, out, x, kernel_size, stride, padding: _avg_spread(g, tuple(x.shape), kernel_size, stride, (padding,) * 4),
+])
 
 
 # --------------------------------------------------------------------------------------------

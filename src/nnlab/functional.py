@@ -49,6 +49,20 @@ def _check_same_shape(name: str, prediction, target) -> None:
         )
 
 
+def _check_binary_targets(name: str, target) -> None:
+    """Binary cross-entropy needs targets in [0, 1]: -1/1 or 0/2 labels would train to a negative 'loss'."""
+    t = _raw(target)
+    if not hasattr(t, "shape"):
+        t = asarray(t)
+    if t.shape and t.shape[0]:
+        xp = namespace(t)
+        low, high = float(xp.min(t)), float(xp.max(t))
+        if low < 0 or high > 1:
+            fix = " (for -1/1 labels pass (y + 1) / 2)" if low == -1 and high == 1 else ""
+            raise ValueError(f"{name}: targets must lie in [0, 1] (0/1 labels or probabilities), got values from "
+                             f"{low:g} to {high:g}; map them to 0/1{fix}")
+
+
 def _target_like(target, prediction) -> Tensor:
     """The target as a Tensor of the prediction's dtype: float64 labels keep a float32 loss float32."""
     dtype = _raw(prediction).dtype
@@ -57,6 +71,17 @@ def _target_like(target, prediction) -> Tensor:
     array = target if hasattr(target, "dtype") and hasattr(target, "shape") else asarray(target)
     array = like(array, _raw(prediction))  # NumPy targets join the prediction's array library
     return _lift(array if array.dtype == dtype else _cast(array, dtype))
+
+
+def _mse_raw(y, t, scale):
+    diff = y - t
+    return namespace(diff).sum(diff * diff) * (scale / 2.0)
+
+
+MSE = ops.Primitive("mse_loss", _mse_raw, [
+    lambda g, out, y, t, scale: g * scale * (y - t),
+    lambda g, out, y, t, scale: g * scale * (t - y),
+])
 
 
 def mse_loss(prediction, target, reduction: str = "mean"):
@@ -68,14 +93,18 @@ def mse_loss(prediction, target, reduction: str = "mean"):
     y, t = prediction, _target_like(target, prediction)
     if reduction == "none":
         return (y - t) ** 2
-    xp = namespace(y.data)
-    diff = y.data - t.data
-    scale = 2.0 / (diff.size if reduction == "mean" else 1)
-    value = xp.sum(diff * diff) * (scale / 2.0)
-    return node(value, (y, t), (
-        lambda g, out, y, t: g * scale * (y - t),
-        lambda g, out, y, t: g * scale * (t - y),
-    ))
+    return MSE(y, t, scale=2.0 / (y.size if reduction == "mean" else 1))
+
+
+def _bce_with_logits_raw(z, t, scale):
+    xp = namespace(z)
+    return xp.sum(xp.maximum(z, 0) + xp.log1p(xp.exp(-xp.abs(z))) - t * z) * scale
+
+
+BCE_WITH_LOGITS = ops.Primitive("binary_cross_entropy_with_logits", _bce_with_logits_raw, [
+    lambda g, out, z, t, scale: g * scale * (ops.sigmoid(z) - t),
+    lambda g, out, z, t, scale: -g * scale * z,
+])
 
 
 def binary_cross_entropy_with_logits(logits, target, reduction: str = "mean"):
@@ -85,23 +114,19 @@ def binary_cross_entropy_with_logits(logits, target, reduction: str = "mean"):
     """
     _check_reduction(reduction)
     _check_same_shape("binary_cross_entropy_with_logits", logits, target)
+    _check_binary_targets("binary_cross_entropy_with_logits", target)
     z, t = _lift(logits), _target_like(target, logits)
     if reduction == "none" or not z.requires_grad:
         result = _reduce(ops.softplus(z) - t * z, reduction)
         return result if isinstance(logits, Tensor) else result.data
-    xp = namespace(z.data)
-    per_element = xp.maximum(z.data, 0) + xp.log1p(xp.exp(-xp.abs(z.data))) - t.data * z.data
-    scale = 1.0 / (per_element.size if reduction == "mean" else 1)
-    return node(xp.sum(per_element) * scale, (z, t), (
-        lambda g, out, z, t: g * scale * (ops.sigmoid(z) - t),
-        lambda g, out, z, t: -g * scale * z,
-    ))
+    return BCE_WITH_LOGITS(z, t, scale=1.0 / (z.size if reduction == "mean" else 1))
 
 
 def binary_cross_entropy(probability, target, reduction: str = "mean", eps: float = 1e-12):
     """-[t log p + (1 - t) log(1 - p)] for probabilities p, clipped to [eps, 1 - eps] to stay finite."""
     _check_reduction(reduction)
     _check_same_shape("binary_cross_entropy", probability, target)
+    _check_binary_targets("binary_cross_entropy", target)
     p = ops.clip(probability, eps, 1.0 - eps)
     target = _target_like(target, probability) if isinstance(probability, Tensor) else target
     return _reduce(-(target * ops.log(p) + (1.0 - target) * ops.log(1.0 - p)), reduction)
@@ -157,74 +182,107 @@ def _as_target_matrix(target, logits) -> Any:
     return one_hot(labels, z.shape[1], dtype=z.dtype)
 
 
+def _cross_entropy_raw(z, t, scale):
+    """-scale sum_i sum_c t_ic log softmax(z_i)_c."""
+    return -namespace(z).sum(t * ops.log_softmax(z, axis=1)) * scale
+
+
+def _shifted_logits(z: np.ndarray) -> np.ndarray:
+    """z^T - max_c z: NumPy logits with the classes along axis 0, so the reductions over the
+    classes run vectorised across the rows (NumPy reduces a short last axis row by row)."""
+    shifted = z.T.copy()
+    shifted -= np.maximum.reduce(shifted, axis=0)
+    return shifted
+
+
+def _softmax_rows(z: np.ndarray) -> np.ndarray:
+    """softmax over the classes of NumPy logits (n, C), as a fresh (n, C) array."""
+    e = np.exp(_shifted_logits(z))
+    e /= np.add.reduce(e, axis=0)
+    return e.T
+
+
+def _cross_entropy_kernel(g, out, z, t, scale):
+    """BP1 on NumPy: (softmax(z) sum_c t_c - t) g scale in place (one-hot rows sum to 1)."""
+    d = _softmax_rows(z)
+    d *= np.add.reduce(t, axis=1)[:, None]
+    d -= t
+    d *= float(g) * scale
+    return d
+
+
+def output_error(g, out, z, t, scale):
+    """BP1: the output error delta^L = dC/dz^L = softmax(z^L) - t for softmax + cross-entropy."""
+    return g * scale * (ops.softmax(z, axis=1) * ops.sum(t, axis=1, keepdims=True) - t)
+
+
+CROSS_ENTROPY = ops.Primitive("cross_entropy", _cross_entropy_raw, [
+    output_error,
+    lambda g, out, z, t, scale: -g * scale * ops.log_softmax(z, axis=1),
+], kernels=[_cross_entropy_kernel])
+
+
+def _cross_entropy_labels_raw(z, labels, picks, scale):
+    """scale sum_i [log sum_c e^(z_ic - m_i) - (z_i,label_i - m_i)], with m_i = max_c z_ic.
+
+    ``picks`` are the flat positions of (label_i, i) in the transposed logits. Also returns the
+    exponentials e^(z - m) (transposed) and their sums, from which the kernel forms the softmax.
+    """
+    shifted = _shifted_logits(z)
+    exponentials = np.exp(shifted)
+    total = np.add.reduce(exponentials, axis=0)
+    value = np.add.reduce(np.log(total) - shifted.take(picks)) * scale
+    return value, {"exponentials": exponentials, "total": total}
+
+
+def _cross_entropy_labels_kernel(g, out, z, labels, picks, scale, exponentials, total):
+    """BP1 on NumPy: softmax(z) = e / sum e from the forward pass, 1 subtracted at each row's label."""
+    d = exponentials / total
+    d.reshape(-1)[picks] -= 1.0
+    factor = float(g) * scale
+    if factor != 1.0:
+        d *= factor
+    return d.T
+
+
+CROSS_ENTROPY_LABELS = ops.Primitive("cross_entropy_labels", _cross_entropy_labels_raw, [
+    lambda g, out, z, labels, picks, scale, **saved: (
+        g * scale * (ops.softmax(z, axis=1) - one_hot(labels, z.shape[1], dtype=z.dtype))),
+], kernels=[_cross_entropy_labels_kernel], saves=True)
+
+
+def _label_positions(labels: np.ndarray, n_classes: int) -> np.ndarray:
+    """Flat positions of (label_i, i) in an array (n_classes, n); ValueError naming the range otherwise."""
+    try:
+        return np.ravel_multi_index((labels, ops._constant_vector(np.arange, len(labels), np.intp)),
+                                    (n_classes, len(labels)))
+    except ValueError:
+        _check_labels(labels, n_classes)
+        raise
+
+
 def cross_entropy(logits, target, reduction: str = "mean"):
     """Categorical cross-entropy from logits: -sum_c t_c log softmax(z)_c, fused and stable.
 
     ``target`` holds integer labels (n,) or one-hot / probability rows (n, C).
-    d/dz = softmax(z) - t (divided by n for the mean): the lecture's output error delta^L.
+    d/dz = softmax(z) - t (divided by n for the mean): the lecture's output error delta^L (BP1).
     """
+    _check_reduction(reduction)
     z = _raw(logits)
     if z.ndim != 2:
         raise ValueError(f"cross_entropy expects logits of shape (n, classes), got {tuple(z.shape)}")
     labels = _class_labels(target, z)
-    if (reduction == "sum" or reduction == "mean") and isinstance(labels, np.ndarray) and isinstance(z, np.ndarray):
-        return _cross_entropy_labels(logits, labels, reduction)  # integer labels on NumPy: the training step
-    _check_reduction(reduction)
+    scale = 1.0 / (z.shape[0] if reduction == "mean" else 1)
+    if reduction != "none" and isinstance(labels, np.ndarray) and isinstance(z, np.ndarray):
+        picks = _label_positions(labels, z.shape[1])
+        return CROSS_ENTROPY_LABELS(logits, labels=labels, picks=picks, scale=scale)
     z = _lift(logits)
     t = _target_like(target if labels is None else one_hot(labels, z.shape[1], dtype=z.dtype), z)
-    if reduction == "none" or not z.requires_grad:
-        result = _reduce(-ops.sum(t * ops.log_softmax(z, axis=1), axis=1), reduction)
+    if reduction == "none":
+        result = -ops.sum(t * ops.log_softmax(z, axis=1), axis=1)
         return result if isinstance(logits, Tensor) else result.data
-    xp = namespace(z.data)
-    log_p = ops.log_softmax(z.data, axis=1)
-    scale = 1.0 / (z.shape[0] if reduction == "mean" else 1)
-    value = -ops._sum(t.data * log_p) * scale
-
-    def dz(g, out, z, t):
-        if isinstance(z, Tensor):  # building the graph: the differentiable form
-            return g * scale * (ops.softmax(z, axis=1) * ops.sum(t, axis=1, keepdims=True) - t)
-        p = xp.exp(log_p)  # first order: reuse the forward pass's log-probabilities
-        return (p - t if labels is not None else p * ops._sum(t, axis=1, keepdims=True) - t) * (g * scale)
-
-    return node(value, (z, t), (dz, lambda g, out, z, t: -g * scale * ops.log_softmax(z, axis=1)))
-
-
-def _cross_entropy_labels(logits, labels: np.ndarray, reduction: str):
-    """cross_entropy of NumPy logits (n, C) against integer labels, without a one-hot matrix.
-
-    With m_i = max_c z_ic, the value is sum_i [log sum_c e^(z_ic - m_i) - (z_i,label_i - m_i)]
-    (times 1/n for the mean); d/dz = softmax(z) - one_hot(labels), from the forward's exponentials.
-    """
-    z = logits.data if isinstance(logits, Tensor) else logits
-    n = z.shape[0]
-    # Classes along axis 0 (one transposed copy): NumPy reduces a short last axis row by row, slowly.
-    shifted = z.T.copy()
-    shifted -= np.maximum.reduce(shifted, axis=0)
-    e = np.exp(shifted)
-    total = np.add.reduce(e, axis=0)
-    try:  # flat positions of (label_i, i) in the transposed arrays; raises for a label outside [0, C)
-        picks = np.ravel_multi_index((labels, ops._constant_vector(np.arange, n, np.intp)), shifted.shape)
-    except ValueError:
-        _check_labels(labels, z.shape[1])  # names the range of the labels
-        raise
-    scale = 1.0 / (n if reduction == "mean" else 1)
-    value = np.add.reduce(np.log(total) - shifted.take(picks))
-    if scale != 1.0:  # a product by 1.0 changes nothing and costs a NumPy call (the summed loss)
-        value = value * scale
-    if not isinstance(logits, Tensor):
-        return value
-
-    def dz(g, out, z):
-        if isinstance(z, Tensor):  # building the graph: the differentiable form
-            return g * scale * (ops.softmax(z, axis=1) - one_hot(labels, z.shape[1], dtype=z.dtype))
-        d = e / total  # softmax(z) (as the lecture's exp_term / sum), a fresh array: the target is subtracted in place
-        d.reshape(-1)[picks] -= 1.0
-        factor = float(g) * scale  # g = dL/d(loss) is a scalar, 1 when backward() starts at the loss
-        if factor != 1.0:
-            d *= factor
-        return d.T
-
-    return node(value, (logits,), (dz,))
+    result = CROSS_ENTROPY(z, t, scale=scale)
+    return result if isinstance(logits, Tensor) else result.data
 
 
 def nll_loss(log_probabilities, target, reduction: str = "mean"):

@@ -1,26 +1,110 @@
-"""Primitive operations, each with its forward pass and its derivative side by side.
+"""The table of primitives: each operation's forward pass and its derivative side by side.
 
-Every primitive accepts Tensors or plain arrays. On plain arrays it is the array function
-itself (this is what the first-order backward pass runs). On Tensors it returns a graph node
-whose VJPs ("vector-Jacobian products", one per input) are written with these same
-primitives, so they can be differentiated again. In the VJPs, ``g`` is dL/d(out), ``out`` the
-result and the remaining arguments the inputs.
+A :class:`Primitive` is declared once: its forward pass on arrays and one VJP rule per input
+("vector-Jacobian product": dL/d(input) from g = dL/d(out)), written with these same
+differentiable operations, so ``grad(..., create_graph=True)`` gives derivatives of any order.
+In a rule, ``g`` is dL/d(out), ``out`` the result and the remaining arguments the inputs, then
+the operation's parameters by keyword. Where a first-order NumPy version of a rule is faster, it
+is registered beside the rule as a *kernel*; the backward walk uses it when no graph is being
+built, and ``tests/test_primitives.py`` compares every kernel with its rule.
+
+Every operation accepts Tensors or plain arrays. On plain arrays it is the array function itself
+(this is what a first-order rule runs on). Operations that are primitives as they stand (``add``,
+``exp``, ``sigmoid``) are the table's entries themselves; those that check or convert their
+arguments first (``linear``, ``sum``) are functions calling their entry (``LINEAR``, ``SUM``).
+:data:`PRIMITIVES` lists the table; the lecture's four backpropagation equations are the rules of ``linear`` (BP2, BP3, BP4) and ``cross_entropy`` (BP1).
 """
 from __future__ import annotations
 
 import builtins
 import functools
 import math
-from typing import Any, Sequence
+import operator
+from typing import Any, Callable, Sequence
 
 import numpy as np
 from scipy.special import expit as _expit
 
 from nnlab._backend import dtype_in, is_numpy, namespace, to_numpy
 from nnlab._backend import like as like_array
-from nnlab.tensor import Tensor
+from nnlab.tensor import _NO_CTX, Tensor
 
 node = Tensor._from_op
+_data_of = operator.attrgetter("data")
+
+#: every primitive, by name (filled as the modules that declare them are imported)
+PRIMITIVES: dict[str, "Primitive"] = {}
+
+
+class Primitive:
+    """One differentiable operation: ``forward(*arrays, **params)`` and one VJP rule per input.
+
+    Parameters
+    ----------
+    name : str
+        Its key in :data:`PRIMITIVES`.
+    forward : callable
+        ``forward(*arrays, **params) -> array``.
+    vjps : sequence of callables
+        ``rule(g, out, *inputs, **params) -> dL/d(input_i)`` for each input, written with nnlab's
+        differentiable operations (they receive Tensors when the backward pass builds a graph).
+    kernels : sequence of callables or None, optional
+        Faster first-order versions of the rules on plain NumPy arrays (None entries: the rule).
+    doc : str, optional
+        One line naming the equation, for a primitive that is itself a public operation.
+    saves : bool
+        ``forward`` returns ``(out, saved)``: a dict of intermediate arrays passed on to the rules
+        and kernels by keyword, next to the parameters.
+    """
+
+    def __init__(self, name: str, forward: Callable, vjps: Sequence[Callable],
+                 kernels: Sequence[Callable | None] | None = None, doc: str | None = None, saves: bool = False):
+        if name in PRIMITIVES:
+            raise ValueError(f"a primitive called {name!r} is already in the table")
+        self.name, self.forward, self.vjps, self.saves = name, forward, tuple(vjps), saves
+        self.__name__, self.__doc__ = name, doc  # an operation used directly (ops.exp) reads like a function
+        self.fast = tuple(kernels or ())  # the kernels as declared (the tests compare them with the rules)
+        if len(self.fast) > len(self.vjps):
+            raise ValueError(f"{name}: {len(self.fast)} kernels for {len(self.vjps)} rules")
+        # what the first-order walk calls: the kernel where there is one, else the rule
+        self.kernels = tuple(self.fast[i] if i < len(self.fast) and self.fast[i] else rule
+                             for i, rule in enumerate(self.vjps)) if kernels else None
+        PRIMITIVES[name] = self
+
+    def __call__(self, *inputs, **params):
+        """The forward pass on arrays, or a graph node when an input is a Tensor."""
+        for like in inputs:
+            if isinstance(like, Tensor):
+                break
+        else:
+            out = self.forward(*inputs, **params)
+            return out[0] if self.saves else out
+        if len(inputs) == 1:
+            data = self.forward(like.data, **params)
+        else:
+            for x in inputs:
+                if not isinstance(x, Tensor):  # constants join the graph as leaves of like's dtype and library
+                    inputs = tuple([x if isinstance(x, Tensor) else _lift(x, like) for x in inputs])
+                    break
+            data = self.forward(*map(_data_of, inputs), **params)
+        if self.saves:  # forward also returned what its rules and kernels reuse (e.g. the softmax)
+            data, saved = data
+            params.update(saved)
+        return node(data, inputs, self.vjps, self.kernels, params)
+
+    def node(self, data, parents: tuple, params: dict | None = None) -> Tensor:
+        """The graph node of this operation: ``data`` computed from ``parents``."""
+        return node(data, parents, self.vjps, self.kernels, params or _NO_CTX)
+
+    def __repr__(self) -> str:
+        return f"Primitive({self.name!r}, {len(self.vjps)} rule(s), {len(self.fast)} kernel(s))"
+
+    def __reduce__(self):  # copies and pickles of a model refer to the one entry of the table
+        return _primitive_named, (self.name,)
+
+
+def _primitive_named(name: str) -> Primitive:
+    return PRIMITIVES[name]
 
 
 def _raw(x: Any):
@@ -40,7 +124,7 @@ def _lift(x: Any, like: Any = None) -> Tensor:
     if type(x) is np.ndarray:
         return node(x if like is None or is_numpy(reference) else like_array(x, reference), (), ())
     if isinstance(x, (int, float)) and hasattr(reference, "dtype"):
-        if isinstance(reference, (np.ndarray, np.generic)):  # the fast path: no namespace look-up
+        if isinstance(reference, (np.ndarray, np.generic)):
             if reference.dtype.kind == "f":
                 return node(np.asarray(x, dtype=reference.dtype), (), ())
         else:
@@ -59,230 +143,30 @@ def _cast(a, dtype):
 
 
 def _any_tensor(*xs) -> bool:
-    for x in xs:  # a plain loop: any() over a generator costs more than the arithmetic it guards
+    for x in xs:
         if isinstance(x, Tensor):
             return True
     return False
-
-
-def _reduce_numpy(ufunc, x: np.ndarray, axis, keepdims: bool):
-    """``ufunc.reduce`` over ``axis``, straight to the ufunc (skipping NumPy's Python wrapper).
-
-    NumPy reduces a short last axis row by row: 6.7 us for the max over 100 x 10 logits. A
-    transposed copy reduced along axis 0 runs vectorised across the rows instead (1.8 us).
-    """
-    if x.ndim == 2 and axis in (1, -1) and x.shape[1] <= 64:
-        result = ufunc.reduce(np.ascontiguousarray(x.T), axis=0)
-        return result[:, None] if keepdims else result
-    return ufunc.reduce(x, axis=axis, keepdims=keepdims)
-
-
-def _sum(x, axis=None, keepdims: bool = False):
-    """``xp.sum``, on the fast path for NumPy arrays."""
-    if isinstance(x, np.ndarray):
-        return _reduce_numpy(np.add, x, axis, keepdims)
-    return namespace(x).sum(x, axis=axis, keepdims=keepdims)
-
-
-def _max(x, axis=None, keepdims: bool = False):
-    """``xp.max``, on the fast path for NumPy arrays."""
-    if isinstance(x, np.ndarray):
-        return _reduce_numpy(np.maximum, x, axis, keepdims)
-    return namespace(x).max(x, axis=axis, keepdims=keepdims)
 
 
 def _shape(x) -> tuple:
     return tuple(x.shape)
 
 
-# --------------------------------------------------------------------------------------------
-# Broadcasting: one helper undoes it for every binary operation.
-# --------------------------------------------------------------------------------------------
-def _sum_to_raw(x, shape):
-    lead = x.ndim - len(shape)
-    if lead:  # axes broadcasting put in front
-        x = _sum(x, axis=0 if lead == 1 else tuple(range(lead)))
-        if tuple(x.shape) == shape:  # the usual case: a bias (out,) added to rows (n, out)
-            return x
-    axes = tuple(i for i, s in enumerate(shape) if s == 1 and x.shape[i] != 1)
-    return _sum(x, axis=axes, keepdims=True) if axes else x
+def _unary(name: str) -> Callable:
+    """The array function ``name`` (``exp``, ``tanh``, ...) of the argument's own array library."""
+    ufunc = getattr(np, name)
+    return lambda x: ufunc(x) if isinstance(x, np.ndarray) else getattr(namespace(x), name)(x)
 
 
-def sum_to(x, shape: tuple):
-    """Sum ``x`` over the axes broadcasting added, giving ``shape``; VJP: broadcast back."""
-    if x.shape == shape:
-        return x
-    shape = tuple(shape)
-    if tuple(x.shape) == shape:
-        return x
-    if not isinstance(x, Tensor):
-        return _sum_to_raw(x, shape)
-    return node(_sum_to_raw(x.data, shape), (x,), (lambda g, out, x: broadcast_to(g, _shape(x)),))
-
-
-def broadcast_to(x, shape: tuple):
-    """Repeat ``x`` along broadcast axes; VJP: sum back to the original shape."""
-    shape = tuple(shape)
-    if _shape(x) == shape:
-        return x
-    if isinstance(x, np.ndarray):  # a fresh array: np.broadcast_to's view costs more than the copy here
-        out = np.empty(shape, dtype=x.dtype)
-        out[...] = x
-        return out
-    if not isinstance(x, Tensor):
-        return namespace(x).broadcast_to(x, shape)
-    return node(namespace(x.data).broadcast_to(x.data, shape), (x,), (lambda g, out, x: sum_to(g, _shape(x)),))
-
-
-# --------------------------------------------------------------------------------------------
-# Arithmetic
-# --------------------------------------------------------------------------------------------
-def add(a, b):
-    """a + b;  d/da = d/db = 1."""
-    if not _any_tensor(a, b):
-        return a + b
-    a, b = _lift(a, b), _lift(b, a)
-    return node(a.data + b.data, (a, b), (
-        lambda g, out, a, b: sum_to(g, _shape(a)),
-        lambda g, out, a, b: sum_to(g, _shape(b)),
-    ))
-
-
-def sub(a, b):
-    """a - b;  d/da = 1, d/db = -1."""
-    if not _any_tensor(a, b):
-        return a - b
-    a, b = _lift(a, b), _lift(b, a)
-    return node(a.data - b.data, (a, b), (
-        lambda g, out, a, b: sum_to(g, _shape(a)),
-        lambda g, out, a, b: sum_to(-g, _shape(b)),
-    ))
-
-
-def mul(a, b):
-    """a * b;  d/da = b, d/db = a."""
-    if not _any_tensor(a, b):
-        return a * b
-    a, b = _lift(a, b), _lift(b, a)
-    return node(a.data * b.data, (a, b), (
-        lambda g, out, a, b: sum_to(g * b, _shape(a)),
-        lambda g, out, a, b: sum_to(g * a, _shape(b)),
-    ))
-
-
-def div(a, b):
-    """a / b;  d/da = 1/b, d/db = -a/b^2 = -out/b."""
-    if not _any_tensor(a, b):
-        return a / b
-    a, b = _lift(a, b), _lift(b, a)
-    return node(a.data / b.data, (a, b), (
-        lambda g, out, a, b: sum_to(g / b, _shape(a)),
-        lambda g, out, a, b: sum_to(-g * out / b, _shape(b)),
-    ))
-
-
-def neg(x):
-    """-x;  d/dx = -1."""
-    if not isinstance(x, Tensor):
-        return -x
-    return node(-x.data, (x,), (lambda g, out, x: -g,))
-
-
-def power(a, b):
-    """a ** b;  d/da = b a^(b-1), d/db = a^b log a."""
-    if not _any_tensor(a, b):
-        return a ** b
-    if isinstance(b, (int, float)) and not isinstance(b, bool):
-        a = _lift(a)
-        exponent = b
-        if exponent == 0:  # x^0 = 1 everywhere, also at x = 0 where x^-1 is infinite
-            return node(a.data ** exponent, (a,), (lambda g, out, a: g * 0.0,))
-        return node(a.data ** exponent, (a,), (lambda g, out, a: g * exponent * a ** (exponent - 1),))
-    a, b = _lift(a, b), _lift(b, a)
-    return node(a.data ** b.data, (a, b), (
-        lambda g, out, a, b: sum_to(g * b * a ** (b - 1), _shape(a)),
-        lambda g, out, a, b: sum_to(g * out * log(a), _shape(b)),
-    ))
-
-
-def matmul(a, b):
-    """a @ b (2-D, or batched over leading axes);  d/da = g b^T, d/db = a^T g."""
-    if not _any_tensor(a, b):
-        return a @ b
-    a, b = _lift(a, b), _lift(b, a)
-    if a.ndim < 1 or b.ndim < 1:
-        raise ValueError(f"matmul needs arrays of at least 1 dimension, got shapes {a.shape} and {b.shape}")
-    if a.shape[-1] != b.shape[-2 if b.ndim > 1 else 0]:
-        raise ValueError(
-            f"matmul shape mismatch: {a.shape} @ {b.shape}; the last axis of the left operand "
-            f"({a.shape[-1]}) must equal the {'second-to-last' if b.ndim > 1 else 'only'} axis of the "
-            f"right one ({b.shape[-2 if b.ndim > 1 else 0]})"
-        )
-    if a.ndim > 2 or b.ndim > 2:
-        try:
-            np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
-        except ValueError:
-            raise ValueError(
-                f"matmul shape mismatch: {a.shape} @ {b.shape}; the batch axes {a.shape[:-2]} and "
-                f"{b.shape[:-2]} do not broadcast against each other"
-            ) from None
-    if a.ndim == 1 and b.ndim == 1:
-        return sum(a * b)
-    if a.ndim == 1:
-        return reshape(matmul(reshape(a, (1, a.shape[0])), b), _shape(b)[:-2] + _shape(b)[-1:])
-    if b.ndim == 1:
-        return reshape(matmul(a, reshape(b, (b.shape[0], 1))), _shape(a)[:-1])
-    return node(a.data @ b.data, (a, b), (
-        lambda g, out, a, b: sum_to(g @ matrix_transpose(b), _shape(a)),
-        lambda g, out, a, b: sum_to(matrix_transpose(a) @ g, _shape(b)),
-    ))
-
-
-def linear(x, weight, bias=None):
-    """Affine map x W + b for x of shape (n, in), W (in, out), b (out,), as one node.
-
-    d/dx = g W^T,  d/dW = x^T g,  d/db = sum_n g  (the lecture's backpropagation equations).
-    """
-    if type(x) is Tensor and type(weight) is Tensor and type(bias) is Tensor:  # a Dense layer: nothing to lift
-        x_data, w_data = x.data, weight.data
-        if x_data.ndim == 2 and w_data.ndim == 2 and x_data.shape[1] == w_data.shape[0]:
-            return node(_affine(x_data, w_data, bias.data), (x, weight, bias), _LINEAR_VJPS)
-    x_data, w_data = _raw(x), _raw(weight)
-    if x_data.ndim != 2 or w_data.ndim != 2:
-        out = matmul(x, weight)
-        return out if bias is None else add(out, bias)
-    if x_data.shape[1] != w_data.shape[0]:
-        raise ValueError(
-            f"linear shape mismatch: input {_shape(x)} @ weight {_shape(weight)}; the input has "
-            f"{x_data.shape[1]} features but the weight expects {w_data.shape[0]}"
-        )
-    if not (isinstance(x, Tensor) or isinstance(weight, Tensor) or isinstance(bias, Tensor)):
-        return x @ weight if bias is None else _affine(x, weight, bias)
-    x, weight = _lift(x, weight), _lift(weight, x)
-    if bias is None:
-        return node(x.data @ weight.data, (x, weight), _LINEAR_VJPS[:2])
-    bias = _lift(bias, weight)
-    return node(_affine(x.data, weight.data, bias.data), (x, weight, bias), _LINEAR_VJPS)
-
-
-def _affine(x, w, b):
-    """x @ w + b for arrays, the product as in _product; a NumPy bias row of the same dtype is added
-    in place (one array less)."""
-    if type(x) is not np.ndarray or type(w) is not np.ndarray:
-        return x @ w + b
-    out = x.dot(w)
-    if type(b) is np.ndarray and b.ndim == 1 and b.dtype == out.dtype:
-        out += b
-        return out
-    return out + b
-
-
-def _bias_vjp(g, out, x, w, b):
-    """d/db = sum_n g = 1^T g: on NumPy, a matrix-vector product with a row of ones (one BLAS call,
-    2-3x faster than summing the rows)."""
-    if type(g) is np.ndarray and g.ndim == 2 and b.shape == g.shape[1:]:
-        return _constant_vector(np.ones, g.shape[0], g.dtype).dot(g)
-    return sum_to(g, b.shape)
+def _reduce(ufunc, name: str) -> Callable:
+    """The reduction ``name`` (``sum``, ``max``) over ``axis``; on NumPy arrays the ufunc's own
+    ``reduce``, without the dispatch of NumPy's Python-level wrapper."""
+    def reduce(x, axis, keepdims):
+        if isinstance(x, np.ndarray):
+            return ufunc.reduce(x, axis=axis, keepdims=keepdims)
+        return getattr(namespace(x), name)(x, axis=axis, keepdims=keepdims)
+    return reduce
 
 
 @functools.lru_cache(maxsize=64)
@@ -295,70 +179,195 @@ def _constant_vector(make, n: int, dtype) -> np.ndarray:
 
 
 def _product(a, b):
-    """a @ b of 2-D operands. On NumPy arrays it is ``ndarray.dot``: the same BLAS call without the
-    ufunc's dispatch, about 0.3 us less on the lecture's small matrices (a tenth of their time)."""
+    """a @ b of 2-D operands; ``ndarray.dot`` on NumPy arrays (the same BLAS call with less dispatch)."""
     return a.dot(b) if type(a) is np.ndarray and type(b) is np.ndarray else a @ b
 
 
-# Shared by every linear node: they close over nothing (x and W are 2-D here). _product is written
-# out in them and in _affine: one Python call more per product costs 1.5-2 % of the lecture's step.
-_LINEAR_VJPS = (
-    lambda g, out, x, w, b=None: g.dot(w.T) if type(g) is np.ndarray else g @ w.T,
-    lambda g, out, x, w, b=None: x.T.dot(g) if type(g) is np.ndarray else x.T @ g,
-    _bias_vjp,
-)
+# --------------------------------------------------------------------------------------------
+# Broadcasting: one helper undoes it for every binary operation.
+# --------------------------------------------------------------------------------------------
+def _sum_to_raw(x, shape):
+    lead = x.ndim - len(shape)
+    if lead:  # axes broadcasting put in front
+        x = namespace(x).sum(x, axis=tuple(range(lead)))
+    axes = tuple(i for i, s in enumerate(shape) if s == 1 and x.shape[i] != 1)
+    return namespace(x).sum(x, axis=axes, keepdims=True) if axes else x
+
+
+def _broadcast_to_raw(x, shape):
+    if isinstance(x, np.ndarray):  # a fresh, writable array rather than a read-only view
+        out = np.empty(shape, dtype=x.dtype)
+        out[...] = x
+        return out
+    return namespace(x).broadcast_to(x, shape)
+
+
+SUM_TO = Primitive("sum_to", _sum_to_raw, [lambda g, out, x, shape: broadcast_to(g, _shape(x))])
+BROADCAST_TO = Primitive("broadcast_to", _broadcast_to_raw, [lambda g, out, x, shape: sum_to(g, _shape(x))])
+
+
+def sum_to(x, shape: tuple):
+    """Sum ``x`` over the axes broadcasting added, giving ``shape``; VJP: broadcast back."""
+    shape = tuple(shape)
+    return x if _shape(x) == shape else SUM_TO(x, shape=shape)
+
+
+def broadcast_to(x, shape: tuple):
+    """Repeat ``x`` along broadcast axes; VJP: sum back to the original shape."""
+    shape = tuple(shape)
+    return x if _shape(x) == shape else BROADCAST_TO(x, shape=shape)
+
+
+# --------------------------------------------------------------------------------------------
+# Arithmetic
+# --------------------------------------------------------------------------------------------
+add = Primitive("add", lambda a, b: a + b, [
+    lambda g, out, a, b: sum_to(g, _shape(a)),
+    lambda g, out, a, b: sum_to(g, _shape(b)),
+], doc="a + b;  d/da = d/db = 1.")
+sub = Primitive("sub", lambda a, b: a - b, [
+    lambda g, out, a, b: sum_to(g, _shape(a)),
+    lambda g, out, a, b: sum_to(-g, _shape(b)),
+], doc="a - b;  d/da = 1, d/db = -1.")
+mul = Primitive("mul", lambda a, b: a * b, [
+    lambda g, out, a, b: sum_to(g * b, _shape(a)),
+    lambda g, out, a, b: sum_to(g * a, _shape(b)),
+], doc="a * b;  d/da = b, d/db = a.")
+div = Primitive("div", lambda a, b: a / b, [
+    lambda g, out, a, b: sum_to(g / b, _shape(a)),
+    lambda g, out, a, b: sum_to(-g * out / b, _shape(b)),
+], doc="a / b;  d/da = 1/b, d/db = -a/b^2 = -out/b.")
+neg = Primitive("neg", lambda x: -x, [lambda g, out, x: -g], doc="-x;  d/dx = -1.")
+POWER = Primitive("power", lambda a, b: a ** b, [
+    lambda g, out, a, b: sum_to(g * b * a ** (b - 1), _shape(a)),
+    lambda g, out, a, b: sum_to(g * out * log(a), _shape(b)),
+])
+# x^0 = 1 everywhere, also at x = 0 where x^-1 is infinite: its derivative is 0, not 0 * inf
+POWER_CONSTANT = Primitive("power_constant", lambda x, exponent: x ** exponent, [
+    lambda g, out, x, exponent: g * exponent * x ** (exponent - 1) if exponent != 0 else g * 0.0,
+])
+
+
+def power(a, b):
+    """a ** b;  d/da = b a^(b-1), d/db = a^b log a (a constant exponent has no derivative)."""
+    if isinstance(b, (int, float)) and not isinstance(b, bool) and isinstance(a, Tensor):
+        return POWER_CONSTANT(a, exponent=b)
+    return POWER(a, b)
+
+
+def _check_matmul(a, b) -> None:
+    a_shape, b_shape = _shape(a), _shape(b)
+    if len(a_shape) < 1 or len(b_shape) < 1:
+        raise ValueError(f"matmul needs arrays of at least 1 dimension, got shapes {a_shape} and {b_shape}")
+    inner = b_shape[-2 if len(b_shape) > 1 else 0]
+    if a_shape[-1] != inner:
+        raise ValueError(
+            f"matmul shape mismatch: {a_shape} @ {b_shape}; the last axis of the left operand "
+            f"({a_shape[-1]}) must equal the {'second-to-last' if len(b_shape) > 1 else 'only'} axis of the "
+            f"right one ({inner})"
+        )
+    if len(a_shape) > 2 or len(b_shape) > 2:
+        try:
+            np.broadcast_shapes(a_shape[:-2], b_shape[:-2])
+        except ValueError:
+            raise ValueError(
+                f"matmul shape mismatch: {a_shape} @ {b_shape}; the batch axes {a_shape[:-2]} and "
+                f"{b_shape[:-2]} do not broadcast against each other"
+            ) from None
+
+
+MATMUL = Primitive("matmul", lambda a, b: a @ b, [
+    lambda g, out, a, b: sum_to(g @ matrix_transpose(b), _shape(a)),
+    lambda g, out, a, b: sum_to(matrix_transpose(a) @ g, _shape(b)),
+])
+
+
+def matmul(a, b):
+    """a @ b (2-D, or batched over leading axes; 1-D operands as in NumPy);  d/da = g b^T, d/db = a^T g."""
+    if not _any_tensor(a, b):
+        return a @ b
+    a, b = _lift(a, b), _lift(b, a)
+    _check_matmul(a, b)
+    if a.ndim == 1 and b.ndim == 1:
+        return sum(a * b)
+    if a.ndim == 1:
+        return reshape(matmul(reshape(a, (1, a.shape[0])), b), _shape(b)[:-2] + _shape(b)[-1:])
+    if b.ndim == 1:
+        return reshape(matmul(a, reshape(b, (b.shape[0], 1))), _shape(a)[:-1])
+    return MATMUL(a, b)
+
+
+# The lecture's backpropagation equations for a layer z = x W + b with delta = dC/dz = g:
+def linear_input_vjp(g, out, x, w, b=None):
+    """BP2: dC/da^{l-1} = delta^l (W^l)^T, the error carried back through the weights."""
+    return g @ matrix_transpose(w)
+
+
+def linear_weight_vjp(g, out, x, w, b=None):
+    """BP4: dC/dW^l = (a^{l-1})^T delta^l."""
+    return matrix_transpose(x) @ g
+
+
+def linear_bias_vjp(g, out, x, w, b=None):
+    """BP3: dC/db^l = delta^l, summed over the samples of the batch."""
+    return sum_to(g, _shape(b))
+
+
+def _bias_kernel(g, out, x, w, b=None):
+    """BP3 on NumPy: the column sums 1^T g as one matrix-vector product with a row of ones."""
+    if type(g) is np.ndarray and g.ndim == 2 and b.shape == g.shape[1:]:
+        return _constant_vector(np.ones, g.shape[0], g.dtype).dot(g)
+    return linear_bias_vjp(g, out, x, w, b)
+
+
+def _affine(x, w, b=None):
+    """x @ w + b on arrays (the NumPy sum computed in place: one array less)."""
+    out = x.dot(w) if type(x) is np.ndarray and type(w) is np.ndarray else x @ w
+    if b is None:
+        return out
+    if type(out) is np.ndarray and type(b) is np.ndarray and b.ndim == 1 and b.dtype == out.dtype:
+        out += b
+        return out
+    return out + b
+
+
+LINEAR = Primitive("linear", _affine, [linear_input_vjp, linear_weight_vjp, linear_bias_vjp], kernels=[
+    lambda g, out, x, w, b=None: g.dot(w.T),
+    lambda g, out, x, w, b=None: x.T.dot(g),
+    _bias_kernel,
+])
+
+
+def linear(x, weight, bias=None):
+    """Affine map x W + b for x of shape (n, in), W (in, out), b (out,), as one node.
+
+    Its rules are the lecture's BP2 (d/dx = g W^T), BP4 (d/dW = x^T g) and BP3 (d/db = sum_n g).
+    """
+    x_data, w_data = _raw(x), _raw(weight)
+    if x_data.ndim != 2 or w_data.ndim != 2:
+        out = matmul(x, weight)
+        return out if bias is None else add(out, bias)
+    if x_data.shape[1] != w_data.shape[0]:
+        raise ValueError(
+            f"linear shape mismatch: input {_shape(x)} @ weight {_shape(weight)}; the input has "
+            f"{x_data.shape[1]} features but the weight expects {w_data.shape[0]}"
+        )
+    return LINEAR(x, weight) if bias is None else LINEAR(x, weight, bias)
 
 
 # --------------------------------------------------------------------------------------------
 # Elementwise functions
 # --------------------------------------------------------------------------------------------
-def exp(x):
-    """e^x;  d/dx = e^x = out."""
-    if not isinstance(x, Tensor):
-        return namespace(x).exp(x)
-    return node(namespace(x.data).exp(x.data), (x,), (lambda g, out, x: g * out,))
-
-
-def log(x):
-    """log x;  d/dx = 1/x."""
-    if not isinstance(x, Tensor):
-        return namespace(x).log(x)
-    return node(namespace(x.data).log(x.data), (x,), (lambda g, out, x: g / x,))
-
-
-def sqrt(x):
-    """sqrt x;  d/dx = 1 / (2 sqrt x)."""
-    if not isinstance(x, Tensor):
-        return namespace(x).sqrt(x)
-    return node(namespace(x.data).sqrt(x.data), (x,), (lambda g, out, x: g * 0.5 / out,))
-
-
-def abs(x):  # noqa: A001 - mirrors numpy's name
-    """|x|;  d/dx = sign(x)."""
-    if not isinstance(x, Tensor):
-        return namespace(x).abs(x)
-    return node(namespace(x.data).abs(x.data), (x,), (lambda g, out, x: g * namespace(_raw(x)).sign(_raw(x)),))
-
-
-def sin(x):
-    """sin x;  d/dx = cos x."""
-    if not isinstance(x, Tensor):
-        return namespace(x).sin(x)
-    return node(namespace(x.data).sin(x.data), (x,), (lambda g, out, x: g * cos(x),))
-
-
-def cos(x):
-    """cos x;  d/dx = -sin x."""
-    if not isinstance(x, Tensor):
-        return namespace(x).cos(x)
-    return node(namespace(x.data).cos(x.data), (x,), (lambda g, out, x: -g * sin(x),))
-
-
-def tanh(x):
-    """tanh x;  d/dx = 1 - tanh^2 x."""
-    if not isinstance(x, Tensor):
-        return namespace(x).tanh(x)
-    return node(namespace(x.data).tanh(x.data), (x,), (lambda g, out, x: g * (1.0 - out * out),))
+exp = Primitive("exp", _unary("exp"), [lambda g, out, x: g * out], doc="e^x;  d/dx = e^x = out.")
+log = Primitive("log", _unary("log"), [lambda g, out, x: g / x], doc="log x;  d/dx = 1/x.")
+sqrt = Primitive("sqrt", _unary("sqrt"), [lambda g, out, x: g * 0.5 / out],
+                 doc="sqrt x;  d/dx = 1 / (2 sqrt x).")
+abs = Primitive("abs", _unary("abs"), [lambda g, out, x: g * namespace(_raw(x)).sign(_raw(x))],
+                doc="|x|;  d/dx = sign(x).")
+sin = Primitive("sin", _unary("sin"), [lambda g, out, x: g * cos(x)], doc="sin x;  d/dx = cos x.")
+cos = Primitive("cos", _unary("cos"), [lambda g, out, x: -g * sin(x)], doc="cos x;  d/dx = -sin x.")
+tanh = Primitive("tanh", _unary("tanh"), [lambda g, out, x: g * (1.0 - out * out)],
+                 doc="tanh x;  d/dx = 1 - tanh^2 x.")
 
 
 #: e^t is finite for t below these: log of the largest float, rounded down (709, 88, 11)
@@ -366,17 +375,15 @@ _EXP_SAFE = {np.dtype(t): float(math.floor(math.log(np.finfo(t).max))) for t in 
 
 
 def _sigmoid_raw(x):
+    """1 / (1 + e^-x) without overflow warnings, in the argument's array library."""
     if isinstance(x, np.ndarray):
-        if x.size <= 1024:  # SciPy's expit: one overflow-free ufunc, least overhead on small arrays
+        if x.size <= 1024:  # SciPy's expit: one overflow-free ufunc, the least overhead on small arrays
             return _expit(x)
-        # NumPy's vectorised exp is 2-3x faster than expit on large arrays. e^-x may overflow to inf,
-        # and 1 / (1 + inf) is exactly 0, so the overflow warning is silenced, but only when some
-        # x is that negative: entering np.errstate costs more than finding the smallest x (argmin,
-        # one of NumPy's vectorised searches, is faster than np.minimum.reduce).
+        # On large arrays NumPy's vectorised exp wins. e^-x may overflow to inf, and 1 / (1 + inf) is
+        # exactly 0, so the overflow warning is silenced, but only when some x is that negative.
         limit = _EXP_SAFE.get(x.dtype)
-        safe = limit is not None and x.item(x.argmin()) > -limit
         e = np.negative(x)
-        if safe:
+        if limit is not None and x.item(x.argmin()) > -limit:
             np.exp(e, out=e)
         else:
             with np.errstate(over="ignore"):
@@ -388,78 +395,70 @@ def _sigmoid_raw(x):
     return xp.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
-def _sigmoid_vjp(g, out, x):
-    """g sigma (1 - sigma), with sigma = out."""
+def _sigmoid_kernel(g, out, x):
+    """g sigma (1 - sigma) computed in place on one fresh array."""
     d = 1.0 - out
-    d *= out  # in place on the fresh array d (on Tensors, *= builds a new node: they have no in-place ops)
+    d *= out
     d *= g
     return d
 
 
-def sigmoid(x):
-    """Logistic sigma(x) = 1 / (1 + e^-x);  d/dx = sigma (1 - sigma)."""
-    if not isinstance(x, Tensor):
-        return _sigmoid_raw(x)
-    return node(_sigmoid_raw(x.data), (x,), (_sigmoid_vjp,))
+sigmoid = Primitive("sigmoid", _sigmoid_raw, [lambda g, out, x: g * out * (1.0 - out)], kernels=[_sigmoid_kernel],
+                    doc="Logistic sigma(x) = 1 / (1 + e^-x);  d/dx = sigma (1 - sigma).")
+# the derivative of relu is a 0/1 mask (cheaper to multiply by than a where() on large feature maps)
+relu = Primitive("relu", lambda x: namespace(x).maximum(x, 0),
+                 [lambda g, out, x: g * _cast(_raw(x) > 0, _raw(x).dtype)], doc="max(x, 0);  d/dx = 1 for x > 0, else 0.")
+LEAKY_RELU = Primitive("leaky_relu", lambda x, alpha: namespace(x).where(x > 0, x, alpha * x),
+                       [lambda g, out, x, alpha: where(_raw(x) > 0, g, g * alpha)])
 
 
-def relu(x):
-    """max(x, 0);  d/dx = 1 for x > 0, else 0."""
-    if not isinstance(x, Tensor):
-        return namespace(x).maximum(x, 0)
-    # A 0/1 mask product is several times faster than where() on large feature maps.
-    return node(namespace(x.data).maximum(x.data, 0), (x,), (
-        lambda g, out, x: g * _cast(_raw(x) > 0, _raw(x).dtype),
-    ))
+def _elu_raw(x, alpha):
+    xp = namespace(x)
+    return xp.where(x > 0, x, alpha * xp.expm1(xp.minimum(x, 0)))
+
+
+def _softplus_raw(x):
+    xp = namespace(x)
+    return xp.maximum(x, 0) + xp.log1p(xp.exp(-xp.abs(x)))
+
+
+ELU = Primitive("elu", _elu_raw, [lambda g, out, x, alpha: where(_raw(x) > 0, g, g * (out + alpha))])
+softplus = Primitive("softplus", _softplus_raw, [lambda g, out, x: g * sigmoid(x)],
+                     doc="log(1 + e^x), computed stably;  d/dx = sigma(x).")
+
+
+def _heaviside_raw(x, value_at_zero):
+    xp = namespace(x)
+    return xp.where(x > 0, xp.ones_like(x), xp.where(x < 0, xp.zeros_like(x), value_at_zero))
+
+
+HEAVISIDE = Primitive("heaviside", _heaviside_raw, [lambda g, out, x, value_at_zero: g * 0.0])
 
 
 def leaky_relu(x, alpha: float = 0.01):
     """x for x > 0, alpha x otherwise;  d/dx = 1 or alpha."""
-    xp = namespace(_raw(x))
-    if not isinstance(x, Tensor):
-        return xp.where(x > 0, x, alpha * x)
-    return node(xp.where(x.data > 0, x.data, alpha * x.data), (x,), (
-        lambda g, out, x: where(_raw(x) > 0, g, g * alpha),
-    ))
+    return LEAKY_RELU(x, alpha=alpha)
 
 
 def elu(x, alpha: float = 1.0):
     """x for x > 0, alpha (e^x - 1) otherwise;  d/dx = 1 or alpha e^x = out + alpha."""
-    xp = namespace(_raw(x))
-    if not isinstance(x, Tensor):
-        return xp.where(x > 0, x, alpha * xp.expm1(xp.minimum(x, 0)))
-    return node(xp.where(x.data > 0, x.data, alpha * xp.expm1(xp.minimum(x.data, 0))), (x,), (
-        lambda g, out, x: where(_raw(x) > 0, g, g * (out + alpha)),
-    ))
-
-
-def softplus(x):
-    """log(1 + e^x), computed stably;  d/dx = sigma(x)."""
-    xp = namespace(_raw(x))
-
-    def raw(v):
-        return xp.maximum(v, 0) + xp.log1p(xp.exp(-xp.abs(v)))
-
-    if not isinstance(x, Tensor):
-        return raw(x)
-    return node(raw(x.data), (x,), (lambda g, out, x: g * sigmoid(x),))
+    return ELU(x, alpha=alpha)
 
 
 def heaviside(x, value_at_zero: float = 1.0):
     """The step function: 1 for x > 0, 0 for x < 0;  d/dx = 0 (it passes back no gradient)."""
-    xp = namespace(_raw(x))
-
-    def raw(v):
-        return xp.where(v > 0, xp.ones_like(v), xp.where(v < 0, xp.zeros_like(v), value_at_zero))
-
-    if not isinstance(x, Tensor):
-        return raw(x)
-    return node(raw(x.data), (x,), (lambda g, out, x: g * 0.0,))
+    return HEAVISIDE(x, value_at_zero=value_at_zero)
 
 
 # --------------------------------------------------------------------------------------------
 # Selection
 # --------------------------------------------------------------------------------------------
+WHERE = Primitive("where", lambda a, b, condition: namespace(a).where(condition, a, b), [
+    lambda g, out, a, b, condition: sum_to(where(condition, g, 0.0), _shape(a)),
+    lambda g, out, a, b, condition: sum_to(where(condition, 0.0, g), _shape(b)),
+])
+
+
 def where(condition, a, b):
     """condition ? a : b;  d/da = [condition], d/db = [not condition]."""
     cond = _raw(condition)
@@ -467,12 +466,7 @@ def where(condition, a, b):
         reference = b if is_numpy(a) else a
         return namespace(cond, a, b).where(like_array(cond, reference), a, b)
     a, b = _lift(a, b), _lift(b, a)
-    cond = like_array(cond, a.data)
-    xp = namespace(a.data)
-    return node(xp.where(cond, a.data, b.data), (a, b), (
-        lambda g, out, a, b: sum_to(where(cond, g, 0.0), _shape(a)),
-        lambda g, out, a, b: sum_to(where(cond, 0.0, g), _shape(b)),
-    ))
+    return WHERE(a, b, condition=like_array(cond, a.data))
 
 
 def maximum(a, b):
@@ -491,14 +485,13 @@ def minimum(a, b):
     return where(a.data <= b.data, a, b)
 
 
+CLIP = Primitive("clip", lambda x, lower, upper: namespace(x).clip(x, lower, upper),
+                 [lambda g, out, x, lower, upper: where(_raw(out) == _raw(x), g, 0.0)])
+
+
 def clip(x, lower=None, upper=None):
     """x limited to [lower, upper];  d/dx = 1 inside the interval, 0 outside."""
-    xp = namespace(_raw(x))
-    if not isinstance(x, Tensor):
-        return xp.clip(x, lower, upper)
-    data = xp.clip(x.data, lower, upper)
-    inside = data == x.data
-    return node(data, (x,), (lambda g, out, x: where(inside, g, 0.0),))
+    return CLIP(x, lower=lower, upper=upper)
 
 
 # --------------------------------------------------------------------------------------------
@@ -511,17 +504,36 @@ def _axes(axis, ndim) -> tuple:
     return tuple(a % ndim for a in axes) if ndim else ()
 
 
-def _keepdims_shape(shape, axes) -> tuple:
+def _keepdims_shape(shape, axis) -> tuple:
+    """``shape`` with the reduced axes kept as 1: how a reduction's g is broadcast back."""
+    axes = _axes(axis, len(shape))
     return tuple(1 if i in axes else s for i, s in enumerate(shape))
+
+
+def _spread(g, x, axis):
+    """g of a reduction over ``axis`` broadcast back to x's shape."""
+    return broadcast_to(reshape(g, _keepdims_shape(_shape(x), axis)), _shape(x))
+
+
+SUM = Primitive("sum", _reduce(np.add, "sum"),
+                [lambda g, out, x, axis, keepdims: _spread(g, x, axis)])
+
+
+def _max_share(x, out, axis):
+    """1/k at each of the k maximal entries along ``axis``, 0 elsewhere (a constant)."""
+    x = _raw(x)
+    xp = namespace(x)
+    mask = _cast(x == xp.reshape(_raw(out), _keepdims_shape(_shape(x), axis)), x.dtype)
+    return mask / xp.sum(mask, axis=axis, keepdims=True)
+
+
+MAX = Primitive("max", _reduce(np.maximum, "max"),
+                [lambda g, out, x, axis, keepdims: _spread(g, x, axis) * _max_share(x, out, axis)])
 
 
 def sum(x, axis=None, keepdims: bool = False):  # noqa: A001 - mirrors numpy's name
     """Sum over ``axis``;  d/dx = 1, so g is broadcast back over the summed axes."""
-    if not isinstance(x, Tensor):
-        return _sum(x, axis=axis, keepdims=keepdims)
-    return node(_sum(x.data, axis=axis, keepdims=keepdims), (x,), (
-        lambda g, out, x: broadcast_to(reshape(g, _keepdims_shape(x.shape, _axes(axis, x.ndim))), _shape(x)),
-    ))
+    return SUM(x, axis=axis, keepdims=keepdims)
 
 
 def mean(x, axis=None, keepdims: bool = False):
@@ -533,17 +545,7 @@ def mean(x, axis=None, keepdims: bool = False):
 
 def max(x, axis=None, keepdims: bool = False):  # noqa: A001 - mirrors numpy's name
     """Maximum over ``axis``;  the gradient is shared equally among the maximal entries."""
-    if not isinstance(x, Tensor):
-        return namespace(x).max(x, axis=axis, keepdims=keepdims)
-    xp = namespace(x.data)
-    axes = _axes(axis, x.ndim)
-    kshape = _keepdims_shape(x.shape, axes)
-    top = xp.max(x.data, axis=axis, keepdims=True)
-    mask = _cast(x.data == top, x.dtype)
-    share = mask / xp.sum(mask, axis=axis, keepdims=True)
-    return node(xp.reshape(top, tuple(top.shape) if keepdims else tuple(s for i, s in enumerate(x.shape) if i not in axes)), (x,), (
-        lambda g, out, x: broadcast_to(reshape(g, kshape), _shape(x)) * share,
-    ))
+    return MAX(x, axis=axis, keepdims=keepdims)
 
 
 def min(x, axis=None, keepdims: bool = False):  # noqa: A001 - mirrors numpy's name
@@ -553,42 +555,46 @@ def min(x, axis=None, keepdims: bool = False):  # noqa: A001 - mirrors numpy's n
     return neg(max(neg(x), axis=axis, keepdims=keepdims))
 
 
+def _logsumexp_raw(v, axis, keepdims):
+    xp = namespace(v)
+    top = xp.max(v, axis=axis, keepdims=True)
+    top = xp.where(xp.isfinite(top), top, 0.0)
+    r = xp.log(xp.sum(xp.exp(v - top), axis=axis, keepdims=True)) + top
+    return r if keepdims else xp.squeeze(r, axis=axis)
+
+
+LOGSUMEXP = Primitive("logsumexp", _logsumexp_raw, [
+    lambda g, out, x, axis, keepdims: reshape(g, _keepdims_shape(_shape(x), axis)) * softmax(x, axis=axis),
+])
+
+
 def logsumexp(x, axis=-1, keepdims: bool = False):
     """log sum exp x, shifted by the maximum so it never overflows;  d/dx = softmax(x)."""
-    xp = namespace(_raw(x))
-
-    def raw(v):
-        top = xp.max(v, axis=axis, keepdims=True)
-        top = xp.where(xp.isfinite(top), top, 0.0)
-        r = xp.log(xp.sum(xp.exp(v - top), axis=axis, keepdims=True)) + top
-        return r if keepdims else xp.squeeze(r, axis=axis)
-
-    if not isinstance(x, Tensor):
-        return raw(x)
-    kshape = _keepdims_shape(x.shape, _axes(axis, x.ndim))
-    return node(raw(x.data), (x,), (lambda g, out, x: reshape(g, kshape) * softmax(x, axis=axis),))
+    return LOGSUMEXP(x, axis=axis, keepdims=keepdims)
 
 
 # --------------------------------------------------------------------------------------------
 # Shapes and indexing
 # --------------------------------------------------------------------------------------------
+RESHAPE = Primitive("reshape", lambda x, shape: namespace(x).reshape(x, shape),
+                    [lambda g, out, x, shape: reshape(g, _shape(x))])
+TRANSPOSE = Primitive("transpose", lambda x, axes: namespace(x).permute_dims(x, axes),
+                      [lambda g, out, x, axes: transpose(g, tuple(int(i) for i in np.argsort(axes)))])
+
+
 def reshape(x, shape):
     """Same values, new shape;  VJP: reshape back."""
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
     if isinstance(x, np.ndarray):
         return x.reshape(shape)
-    if not isinstance(x, Tensor):
-        return namespace(x).reshape(x, shape)
-    return node(namespace(x.data).reshape(x.data, shape), (x,), (lambda g, out, x: reshape(g, _shape(x)),))
+    return RESHAPE(x, shape=shape)
 
 
 def transpose(x, axes: Sequence[int] | None = None):
     """Permute axes (reverse them by default);  VJP: the inverse permutation."""
-    axes = tuple(reversed(range(_raw(x).ndim))) if axes is None else tuple(a % _raw(x).ndim for a in axes)
-    if not isinstance(x, Tensor):
-        return namespace(x).permute_dims(x, axes)
-    inverse = tuple(int(i) for i in np.argsort(axes))
-    return node(namespace(x.data).permute_dims(x.data, axes), (x,), (lambda g, out, x: transpose(g, inverse),))
+    ndim = _raw(x).ndim
+    axes = tuple(reversed(range(ndim))) if axes is None else tuple(a % ndim for a in axes)
+    return TRANSPOSE(x, axes=axes)
 
 
 def matrix_transpose(x):
@@ -635,10 +641,8 @@ def _gather(data, index):
     return xp.reshape(flat, positions.shape)
 
 
-def _index_add(g, index, shape: tuple):
-    """Zeros of ``shape`` with g added at ``index`` (repeated indices accumulate); VJP: g[index]."""
-    if isinstance(g, Tensor):
-        return node(_index_add(g.data, index, shape), (g,), (lambda gg, out, g: getitem(gg, index),))
+def _index_add_raw(g, index, shape: tuple):
+    """Zeros of ``shape`` with g added at ``index`` (repeated indices accumulate)."""
     xp = namespace(g)
     if xp is np:
         result = np.zeros(shape, dtype=g.dtype)
@@ -657,94 +661,124 @@ def _index_add(g, index, shape: tuple):
     return xp.reshape(xp.reshape(g, (1, -1)) @ onehot, shape)
 
 
+GETITEM = Primitive("getitem", _gather, [lambda g, out, x, index: INDEX_ADD(g, index=index, shape=_shape(x))])
+INDEX_ADD = Primitive("index_add", _index_add_raw, [lambda g, out, x, index, shape: getitem(g, index)])
+
+
 def getitem(x, index):
     """x[index] (slices, integers, integer and boolean arrays);  VJP: scatter-add g back."""
     index = tuple(_raw(i) for i in index) if isinstance(index, tuple) else _raw(index)
-    if not isinstance(x, Tensor):
-        return _gather(x, index)
-    return node(_gather(x.data, index), (x,), (lambda g, out, x: _index_add(g, index, _shape(x)),))
+    return GETITEM(x, index=index)
+
+
+def _piece_vjp(g, out, *xs, axis, which, new_axis):
+    """The slice of g that input ``which`` of a concatenation (or stack) became."""
+    if new_axis:
+        return getitem(g, (slice(None),) * axis + (which, Ellipsis))
+    start = builtins.sum(_shape(x)[axis] for x in xs[:which])
+    return getitem(g, (slice(None),) * axis + (slice(start, start + _shape(xs[which])[axis]), Ellipsis))
+
+
+def _join_raw(*arrays, axis, new_axis):
+    xp = namespace(*arrays)
+    return xp.stack(arrays, axis=axis) if new_axis else xp.concat(arrays, axis=axis)
+
+
+JOIN = Primitive("join", _join_raw, [_piece_vjp])
+
+
+def _join(tensors: Sequence, axis: int, new_axis: bool):
+    """concatenate/stack: one node whose rule for input i is the i-th piece of g."""
+    if not _any_tensor(*tensors):
+        return _join_raw(*tensors, axis=axis, new_axis=new_axis)
+    like = next(t for t in tensors if isinstance(t, Tensor))
+    parents = tuple(_lift(t, like) for t in tensors)
+    ax = axis % (parents[0].ndim + new_axis)
+    rules = tuple(functools.partial(_piece_vjp, which=i) for i in range(len(parents)))
+    data = _join_raw(*[p.data for p in parents], axis=ax, new_axis=new_axis)
+    return node(data, parents, rules, None, {"axis": ax, "new_axis": new_axis})
 
 
 def concatenate(tensors: Sequence, axis: int = 0):
     """Join along an existing axis;  VJP: the matching slice of g for each input."""
-    arrays = [_raw(t) for t in tensors]
-    xp = namespace(*arrays)
-    if not _any_tensor(*tensors):
-        return xp.concat(arrays, axis=axis)
-    like = next(t for t in tensors if isinstance(t, Tensor))
-    tensors = [_lift(t, like) for t in tensors]
-    arrays = [t.data for t in tensors]
-    ax = axis % arrays[0].ndim
-    bounds = np.cumsum([0] + [a.shape[ax] for a in arrays])
-
-    def piece(i):
-        index = (slice(None),) * ax + (slice(int(bounds[i]), int(bounds[i + 1])), Ellipsis)
-        return lambda g, out, *xs: getitem(g, index)
-
-    return node(xp.concat(arrays, axis=axis), tuple(tensors), tuple(piece(i) for i in range(len(tensors))))
+    return _join(tensors, axis, new_axis=False)
 
 
 def stack(tensors: Sequence, axis: int = 0):
     """Join along a new axis;  VJP: the i-th slice of g along that axis for input i."""
-    arrays = [_raw(t) for t in tensors]
-    xp = namespace(*arrays)
-    if not _any_tensor(*tensors):
-        return xp.stack(arrays, axis=axis)
-    like = next(t for t in tensors if isinstance(t, Tensor))
-    tensors = [_lift(t, like) for t in tensors]
-    arrays = [t.data for t in tensors]
-    ax = axis % (arrays[0].ndim + 1)
-
-    def piece(i):
-        index = (slice(None),) * ax + (i, Ellipsis)
-        return lambda g, out, *xs: getitem(g, index)
-
-    return node(xp.stack(arrays, axis=axis), tuple(tensors), tuple(piece(i) for i in range(len(tensors))))
+    return _join(tensors, axis, new_axis=True)
 
 
 # --------------------------------------------------------------------------------------------
 # Softmax family
 # --------------------------------------------------------------------------------------------
+def _softmax_raw(v, axis):
+    xp = namespace(v)
+    e = xp.exp(v - xp.max(v, axis=axis, keepdims=True))
+    return e / xp.sum(e, axis=axis, keepdims=True)
+
+
+def _log_softmax_raw(v, axis):
+    xp = namespace(v)
+    shifted = v - xp.max(v, axis=axis, keepdims=True)
+    return shifted - xp.log(xp.sum(xp.exp(shifted), axis=axis, keepdims=True))
+
+
+SOFTMAX = Primitive("softmax", _softmax_raw,
+                    [lambda g, out, x, axis: out * (g - sum(g * out, axis=axis, keepdims=True))])
+LOG_SOFTMAX = Primitive("log_softmax", _log_softmax_raw,
+                        [lambda g, out, x, axis: g - exp(out) * sum(g, axis=axis, keepdims=True)])
+
+
 def softmax(x, axis: int = -1):
     """softmax_i = e^(x_i - max) / sum_j e^(x_j - max);  VJP: s (g - sum(g s))."""
-    xp = namespace(_raw(x))
-
-    def raw(v):
-        e = xp.exp(v - _max(v, axis=axis, keepdims=True))
-        return e / _sum(e, axis=axis, keepdims=True)
-
-    if not isinstance(x, Tensor):
-        return raw(x)
-    return node(raw(x.data), (x,), (lambda g, out, x: out * (g - sum(g * out, axis=axis, keepdims=True)),))
+    return SOFTMAX(x, axis=axis)
 
 
 def log_softmax(x, axis: int = -1):
     """log softmax = x - logsumexp(x), stable for huge logits;  VJP: g - softmax * sum(g)."""
-    xp = namespace(_raw(x))
-
-    def raw(v):
-        shifted = v - _max(v, axis=axis, keepdims=True)
-        return shifted - xp.log(_sum(xp.exp(shifted), axis=axis, keepdims=True))
-
-    if not isinstance(x, Tensor):
-        return raw(x)
-    return node(raw(x.data), (x,), (lambda g, out, x: g - exp(out) * sum(g, axis=axis, keepdims=True),))
+    return LOG_SOFTMAX(x, axis=axis)
 
 
 # --------------------------------------------------------------------------------------------
 # Tensor methods and operators
 # --------------------------------------------------------------------------------------------
+ASTYPE = Primitive("astype", _cast, [lambda g, out, x, dtype: astype(g, _raw(x).dtype)])
+
+
 def astype(x, dtype):
     """The values converted to ``dtype``;  VJP: g converted back."""
-    if not isinstance(x, Tensor):
-        return _cast(x, dtype)
-    return node(_cast(x.data, dtype), (x,), (lambda g, out, x: astype(g, _raw(x).dtype),))
+    return ASTYPE(x, dtype=dtype)
 
 
 def _compare(op):
     return lambda self, other: Tensor(op(self.data, like_array(_raw(other), self.data)))
 
 
+#: NumPy ufuncs that Tensors accept (``np.sin(t)``), each mapped to its differentiable operation
+UFUNCS: dict = {
+    np.add: add, np.subtract: sub, np.multiply: mul, np.divide: div, np.true_divide: div, np.negative: neg,
+    np.power: power, np.matmul: matmul, np.exp: exp, np.log: log, np.sqrt: sqrt, np.absolute: abs,
+    np.sin: sin, np.cos: cos, np.tanh: tanh, np.maximum: maximum, np.minimum: minimum,
+    np.positive: lambda x: x, np.square: lambda x: power(x, 2),
+    **{f: lambda a, b, f=f: Tensor(f(_raw(a), _raw(b))) for f in (np.greater, np.greater_equal, np.less, np.less_equal)},
+}
+
+
+def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
+    """``np.sin(t)``, ``array * t``: NumPy ufuncs nnlab has an operation for, differentiable."""
+    op = UFUNCS.get(ufunc) if method == "__call__" else None
+    if op is None:
+        what = f"numpy.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")
+        raise TypeError(f"{what} has no differentiable nnlab operation, so it cannot take a Tensor; "
+                        f"nnlab.ops provides {sorted(f.__name__ for f in set(UFUNCS.values()) if f.__name__ != '<lambda>')} "
+                        "(or apply it to t.numpy() for a value without a gradient)")
+    if kwargs:
+        raise TypeError(f"numpy.{ufunc.__name__} on Tensors takes no keyword arguments, got {sorted(kwargs)}")
+    return op(*inputs)
+
+
+Tensor.__array_ufunc__ = _array_ufunc
 Tensor.__add__ = lambda self, other: add(self, other)
 Tensor.__radd__ = lambda self, other: add(other, self)
 Tensor.__sub__ = lambda self, other: sub(self, other)

@@ -6,11 +6,12 @@ that carries the gradient of the final result back to that parent:
 
     dL/dparent = vjp(dL/dout, out, *parents)
 
-Backpropagation is a reverse walk over the graph in topological order that *adds* the
-contributions of every path (the multivariable chain rule). The VJPs are written with the
-same differentiable operations as the forward pass, so when ``create_graph=True`` the backward
-pass itself builds a graph and can be differentiated again (gradients of any order). Without
-it, the VJPs run on plain arrays and build nothing, which keeps first-order training fast.
+Backpropagation is one reverse walk over the graph, newest node first, that *adds* the
+contributions of every path (the multivariable chain rule); ``backward()`` and :func:`grad`
+share it. The VJPs are written with the same differentiable operations as the forward pass, so
+when ``create_graph=True`` the backward pass itself builds a graph and can be differentiated
+again (gradients of any order). Without it, the VJPs (or the faster array kernels registered
+beside them in :mod:`nnlab.ops`' table of primitives) run on plain arrays and build nothing.
 """
 from __future__ import annotations
 
@@ -40,6 +41,8 @@ _new = object.__new__
 #: nodes from the highest number down visits every node after all of its consumers
 _creation_counter = itertools.count(1)
 _data_of = operator.attrgetter("data")
+_NUMPY_ARRAYS = (np.ndarray, np.generic)
+_NO_CTX: dict = {}  # the parameters of an operation that has none (shared, never written)
 
 
 def is_grad_enabled() -> bool:
@@ -48,7 +51,7 @@ def is_grad_enabled() -> bool:
 
 
 @contextlib.contextmanager
-def _set_grad_enabled(enabled: bool):  # the hot loop in _backpropagate sets _mode directly
+def _set_grad_enabled(enabled: bool):
     previous = _mode.enabled
     _mode.enabled = enabled
     try:
@@ -86,8 +89,9 @@ class Tensor:
     treat it as read-only. Use :func:`nnlab.grad` for gradients as Tensors and for higher orders.
     """
 
-    __slots__ = ("data", "requires_grad", "grad", "_parents", "_vjps", "_number", "name", "__weakref__")
-    __array_ufunc__ = None  # make NumPy defer `ndarray * Tensor` to Tensor.__rmul__
+    __slots__ = ("data", "requires_grad", "grad", "_parents", "_vjps", "_kernels", "_ctx", "_number", "name",
+                 "__weakref__")
+    __array_ufunc__ = None  # NumPy defers `ndarray * Tensor` to Tensor; nnlab.ops maps the ufuncs it has
     __hash__ = object.__hash__  # graph bookkeeping keys dicts and sets on the node's identity
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None):
@@ -104,20 +108,27 @@ class Tensor:
         self.grad = None
         self._parents: tuple[Tensor, ...] = ()
         self._vjps: tuple[VJP, ...] = ()
+        self._kernels: tuple[VJP, ...] = ()
+        self._ctx = _NO_CTX
         self._number = 0
         self.name = None
 
     @classmethod
-    def _from_op(cls, data, parents: tuple, vjps: tuple) -> "Tensor":
-        """A graph node: result of an operation on ``parents`` with one VJP per parent."""
+    def _from_op(cls, data, parents: tuple, vjps: tuple, kernels: tuple | None = None, ctx: dict = _NO_CTX) -> "Tensor":
+        """A graph node: the result of an operation on ``parents``, with one VJP rule per parent.
+
+        ``kernels`` are first-order array versions of the rules (the rules themselves when None);
+        ``ctx`` holds the operation's parameters, passed to each rule as keyword arguments.
+        """
         t = _new(cls)
         t.data, t.grad, t.name = data, None, None
         if _mode.enabled:
             for p in parents:
                 if p.requires_grad:
-                    t.requires_grad, t._parents, t._vjps, t._number = True, parents, vjps, next(_creation_counter)
+                    t.requires_grad, t._parents, t._number = True, parents, next(_creation_counter)
+                    t._vjps, t._kernels, t._ctx = vjps, vjps if kernels is None else kernels, ctx
                     return t
-        t.requires_grad, t._parents, t._vjps, t._number = False, (), (), 0
+        t.requires_grad, t._parents, t._vjps, t._kernels, t._ctx, t._number = False, (), (), (), _NO_CTX, 0
         return t
 
     # -- array-like properties -------------------------------------------------------------
@@ -185,8 +196,10 @@ class Tensor:
                 "backward() on a tensor that does not require grad: no input of the computation "
                 "was created with requires_grad=True (or it ran inside no_grad())"
             )
-        seed = _seed_gradient(self, grad_output)
-        _backpropagate_into_leaves(self, seed.data if isinstance(seed, Tensor) else seed)
+        _, leaves = _backpropagate([self], [_seed_gradient(self, grad_output)], create_graph=False)
+        handed_out: set[int] = set()
+        for leaf, g in leaves.items():
+            _add_to_leaf(leaf, g, handed_out)
 
 
 # Arithmetic and array methods are attached in nnlab.ops, next to the operations they call.
@@ -240,9 +253,6 @@ def _topological_order(roots: Sequence[Tensor]) -> list[Tensor]:
             for parent in parents:
                 if parent.requires_grad and parent not in seen:
                     seen.add(parent)
-                    if not parent._parents:  # a leaf: nothing to visit first
-                        order.append(parent)
-                        continue
                     stack.append((parent, iter(parent._parents)))
                     break
             else:
@@ -251,111 +261,70 @@ def _topological_order(roots: Sequence[Tensor]) -> list[Tensor]:
     return order
 
 
-def _backpropagate(outputs, seeds, targets, create_graph) -> dict:
-    """Reverse walk: returns {node: gradient} for the targets (for all leaves if None).
+def _relevant(outputs: Sequence[Tensor], targets: Sequence[Tensor]) -> set:
+    """The nodes from which a target can be reached: only they need a VJP call."""
+    relevant = set(targets)
+    for node in _topological_order(outputs):
+        if node not in relevant and any(p in relevant for p in node._parents):
+            relevant.add(node)
+    return relevant
 
-    With targets, only parents from which a target can be reached receive a VJP call, so
-    asking for d/dx does not also compute (or build graph for) d/dweights.
+
+def _backpropagate(outputs, seeds, create_graph: bool, relevant: set | None = None) -> tuple[dict, dict]:
+    """The reverse walk: the chain rule dL/dparent += vjp(dL/dnode) over every edge of the graph.
+
+    A node is created after its parents, so once every node created after it has passed on its
+    gradient, the node's own gradient is complete: pending nodes wait on a heap ordered by
+    decreasing creation number. With ``create_graph`` the rules run on Tensors and record the
+    backward pass; otherwise they (or, on NumPy arrays, their faster kernels, see
+    :class:`nnlab.ops.Primitive`) run on plain arrays. Only parents in ``relevant`` (all when
+    None) receive a VJP call.
+
+    Returns ({node: gradient} of the non-leaf nodes visited (with ``relevant``), {leaf: gradient}).
     """
-    order = _topological_order(outputs)
-    relevant = wanted = None
-    if targets is not None:
-        wanted = set(targets)
-        relevant = set(wanted)
-        for node in order:
-            if node not in relevant:
-                for parent in node._parents:
-                    if parent in relevant:
-                        relevant.add(node)
-                        break
     grads: dict[Tensor, Any] = {}
+    leaves: dict[Tensor, Any] = {}
+    visited: dict[Tensor, Any] = {}
+    heap: list = []
     for out, seed in zip(outputs, seeds):
-        if out.requires_grad:
-            if create_graph:  # a Tensor seed stays in the graph (derivatives w.r.t. grad_outputs)
-                g = seed if isinstance(seed, Tensor) else Tensor(seed)
-            else:
-                g = seed.data if isinstance(seed, Tensor) else seed
-            grads[out] = grads[out] + g if out in grads else g
-    result = {}
+        if create_graph:  # a Tensor seed stays in the graph (derivatives w.r.t. grad_outputs)
+            seed = seed if isinstance(seed, Tensor) else Tensor(seed)
+        elif isinstance(seed, Tensor):
+            seed = seed.data
+        outputs_seen = grads if out._parents else leaves
+        if out in outputs_seen:  # the same output given twice: its seeds add up
+            outputs_seen[out] = outputs_seen[out] + seed
+            continue
+        outputs_seen[out] = seed
+        if out._parents:
+            heappush(heap, (-out._number, out))
     previous_mode, _mode.enabled = _mode.enabled, create_graph
     try:
-        for node in reversed(order):
-            g = grads.pop(node, None)
-            if g is None:
-                continue
-            parents = node._parents
-            if not parents:  # a leaf (with targets, only wanted leaves receive gradients)
-                result[node] = g
-                continue
-            if wanted is not None and node in wanted:
-                result[node] = g
-            if create_graph:
-                out, inputs = node, parents
-            else:
-                out, inputs = node.data, [p.data for p in parents]
-            for parent, vjp in zip(parents, node._vjps):
-                if parent.requires_grad and (relevant is None or parent in relevant):
-                    contribution = vjp(g, out, *inputs)
-                    if parent in grads:
-                        contribution = grads[parent] + contribution
-                    grads[parent] = contribution
-    finally:
-        _mode.enabled = previous_mode
-    return result
-
-
-def _backpropagate_into_leaves(output: Tensor, seed) -> None:
-    """First-order :func:`_backpropagate` from one output, adding dL/dleaf to every ``leaf.grad``.
-
-    Every training step's backward pass, so it skips the separate topological sort. A node's
-    gradient is complete once every node created after it has been visited (its consumers are
-    all created after it), so the walk goes by decreasing creation number: pending nodes wait on
-    a heap, and along a chain (a layer's only input that needs a gradient, the usual case) it
-    steps straight to the next node. The VJPs run on arrays, and a leaf's gradient is stored as
-    soon as it arrives.
-    """
-    handed_out: set[int] = set()
-    if not output._parents:  # backward() on a leaf: dL/dL itself
-        _add_to_leaf(output, seed, handed_out)
-        return
-    grads: dict[Tensor, Any] = {}  # gradients of the nodes on the heap
-    heap: list = []
-    node, g = output, seed
-    previous_mode, _mode.enabled = _mode.enabled, False
-    try:
-        while True:
-            parents, out = node._parents, node.data
-            inputs = tuple(map(_data_of, parents))
-            follow = follow_g = None  # the newest parent that is not a leaf, and its gradient so far
-            for parent, vjp in zip(parents, node._vjps):
-                if not parent.requires_grad:
-                    continue
-                contribution = vjp(g, out, *inputs)
-                if not parent._parents:
-                    _add_to_leaf(parent, contribution, handed_out)
-                elif parent in grads:
-                    grads[parent] = grads[parent] + contribution
-                elif parent is follow:
-                    follow_g = follow_g + contribution
-                elif follow is None:
-                    follow, follow_g = parent, contribution
-                else:  # a second parent to visit: the older of the two waits on the heap
-                    if parent._number > follow._number:
-                        parent, contribution, follow, follow_g = follow, follow_g, parent, contribution
-                    grads[parent] = contribution
-                    heappush(heap, (-parent._number, parent))
-            if follow is not None:
-                if not heap or -heap[0][0] < follow._number:  # nothing pending is newer: its gradient is complete
-                    node, g = follow, follow_g
-                    continue
-                grads[follow] = follow_g
-                heappush(heap, (-follow._number, follow))
-            if not heap:
-                return
+        while heap:
             node = heappop(heap)[1]
             g = grads.pop(node)
+            if relevant is not None:  # grad() may ask for this node's gradient
+                visited[node] = g
+            parents, ctx = node._parents, node._ctx
+            if create_graph:
+                rules, out, inputs = node._vjps, node, parents
+            else:  # kernels are written for NumPy arrays; other array libraries run the rules
+                out, inputs = node.data, tuple(map(_data_of, parents))
+                rules = node._kernels if isinstance(out, _NUMPY_ARRAYS) else node._vjps
+            for parent, rule in zip(parents, rules):
+                if not parent.requires_grad or (relevant is not None and parent not in relevant):
+                    continue
+                contribution = rule(g, out, *inputs, **ctx)
+                if not parent._parents:  # a leaf
+                    leaves[parent] = leaves[parent] + contribution if parent in leaves else contribution
+                elif parent in grads:
+                    grads[parent] = grads[parent] + contribution
+                else:  # met for the first time: it waits on the heap
+                    grads[parent] = contribution
+                    heappush(heap, (-parent._number, parent))
     finally:
         _mode.enabled = previous_mode
+    return visited, leaves
 
 
 def _add_to_leaf(leaf: Tensor, g, handed_out: set) -> None:
@@ -430,7 +399,8 @@ def grad(
                 "grad (or it was computed inside no_grad())"
             )
     seeds = [_seed_gradient(o, g) for o, g in zip(outputs, grad_outputs)]
-    found = _backpropagate(outputs, seeds, targets=inputs, create_graph=create_graph)
+    visited, leaves = _backpropagate(outputs, seeds, create_graph, _relevant(outputs, inputs))
+    found = {**visited, **leaves}
     result = []
     for i, x in enumerate(inputs):
         if x not in found:

@@ -174,7 +174,7 @@ class _Plan:
     names, activations and parameters, and the loss."""
 
     def __init__(self, model: Module, loss: str | Callable):
-        from nnlab.train.loop import loss_kind, resolve_loss
+        from nnlab.train.loop import loss_task, resolve_loss
 
         self.model = model
         self.modules = list(model.modules())  # for switching to inference mode without walking the tree each time
@@ -184,7 +184,7 @@ class _Plan:
         self.params = [list(layer.named_parameters()) for layer in self.layers]
         self.flat_params = [p for params in self.params for _, p in params]
         self.loss = resolve_loss(loss)
-        self.kind = loss_kind(self.loss)
+        self.kind = loss_task(self.loss)
         self.dtype = self.flat_params[0].dtype if self.flat_params else np.dtype(np.float32)
 
     def batch(self, X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:

@@ -47,6 +47,7 @@ class HalfSquaredError(_OutputSummedLoss):
 
     fn = staticmethod(F.mse_loss)
     scale = 0.5
+    task = "regression"
 
 
 class SummedBCEWithLogits(_OutputSummedLoss):
@@ -54,6 +55,7 @@ class SummedBCEWithLogits(_OutputSummedLoss):
     d/dz = (sigma(z) - t) / n."""
 
     fn = staticmethod(F.binary_cross_entropy_with_logits)
+    task = "binary"
 
 
 def half_poisson_deviance_log_link(z: Any, t: Any, reduction: str = "mean") -> Any:
@@ -77,3 +79,4 @@ class HalfPoissonDeviance(_OutputSummedLoss):
     on the network's output z = log(mu);  d/dz = (exp(z) - t) / n."""
 
     fn = staticmethod(half_poisson_deviance_log_link)
+    task = "regression"

@@ -7,15 +7,32 @@ by the factor n (batch size), which the learning rate absorbs: eta_sum = eta_mea
 """
 from __future__ import annotations
 
+import copy
 from typing import Any, Callable
 
 from nnlab import functional as F
 from nnlab import ops
 
-__all__ = ["Loss", "MSELoss", "BCEWithLogitsLoss", "BCELoss", "CrossEntropyLoss", "LOSSES", "get_loss"]
+__all__ = ["Loss", "MSELoss", "BCEWithLogitsLoss", "BCELoss", "CrossEntropyLoss", "LOSSES", "get_loss", "TASKS"]
+
+#: what a loss can be for: its targets, and how ``fit`` checks them and scores the predictions
+TASKS = ("multiclass", "binary", "regression")
+
 
 class Loss:
-    """Base class: stores ``reduction`` and calls :meth:`forward` (prediction, target)."""
+    """Base class: stores ``reduction`` and calls :meth:`forward` (prediction, target).
+
+    Attributes
+    ----------
+    task : {'multiclass', 'binary', 'regression'}
+        What the loss is for, declared by each subclass: :func:`nnlab.train.fit` checks the
+        targets and picks the default metrics from it (never from the loss's name).
+    from_logits : bool
+        Whether a classification loss takes logits (True) or probabilities.
+    """
+
+    task: str | None = None
+    from_logits: bool = True
 
     def __init__(self, reduction: str = "mean"):
         if reduction not in F._REDUCTIONS:
@@ -26,13 +43,14 @@ class Loss:
     def __call__(self, prediction: Any, target: Any) -> Any:
         return self.forward(prediction, target)
 
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        if "__call__" not in cls.__dict__:  # calling a loss runs its forward directly (see Module)
-            cls.__call__ = cls.forward
-
     def forward(self, prediction: Any, target: Any) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError(f"{type(self).__name__} must implement forward()")
+
+    def per_sample(self) -> "Loss":
+        """The same loss with ``reduction='none'``: one value per sample (for sample weights)."""
+        unreduced = copy.copy(self)
+        unreduced.reduction = "none"
+        return unreduced
 
     def config(self) -> dict[str, Any]:
         """Constructor arguments as a JSON-able dict."""
@@ -45,6 +63,8 @@ class Loss:
 class MSELoss(Loss):
     """Squared error (y - t)^2 averaged (or summed) over all elements; y, t of the same shape."""
 
+    task = "regression"
+
     def forward(self, prediction: Any, target: Any) -> Any:
         return F.mse_loss(prediction, target, reduction=self.reduction)
 
@@ -53,7 +73,10 @@ class BCEWithLogitsLoss(Loss):
     """Binary cross-entropy from logits z: softplus(z) - t z = -[t log sigma(z) + (1-t) log(1-sigma(z))].
 
     Stable for any z; its gradient is sigma(z) - t. Use with a last layer that has no sigmoid.
+    Targets are 0/1 labels or probabilities in [0, 1].
     """
+
+    task = "binary"
 
     def forward(self, prediction: Any, target: Any) -> Any:
         return F.binary_cross_entropy_with_logits(prediction, target, reduction=self.reduction)
@@ -64,6 +87,9 @@ class BCELoss(Loss):
 
     Use with a sigmoid last layer (the lecture's); prefer :class:`BCEWithLogitsLoss` for stability.
     """
+
+    task = "binary"
+    from_logits = False
 
     def __init__(self, reduction: str = "mean", eps: float = 1e-12):
         super().__init__(reduction)
@@ -92,6 +118,8 @@ class CrossEntropyLoss(Loss):
 
     Targets are integer labels of shape (n,) or one-hot / probability rows of shape (n, C).
     """
+
+    task = "multiclass"
 
     def __init__(self, reduction: str = "mean", from_logits: bool = True, eps: float = 1e-12):
         super().__init__(reduction)

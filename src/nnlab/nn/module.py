@@ -32,14 +32,6 @@ class Module:
     def __call__(self, *args, **kwargs):
         return self.forward(*args, **kwargs)
 
-    def __init_subclass__(cls, **kwargs):
-        # Calling a module runs its forward: each subclass gets its own forward as __call__, one
-        # Python call less per layer and step (about 1 % of the lecture network's step). A subclass
-        # that defines __call__ itself keeps it.
-        super().__init_subclass__(**kwargs)
-        if "__call__" not in cls.__dict__:
-            cls.__call__ = cls.forward
-
     # -- structure -------------------------------------------------------------------------
     def named_children(self) -> Iterator[tuple[str, "Module"]]:
         for name, value in vars(self).items():

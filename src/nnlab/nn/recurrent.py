@@ -4,13 +4,14 @@ A recurrent layer applies the same cell at every time step and carries a hidden 
 step to the next. The loop over time is unrolled on the engine's operations, so backpropagation
 through time (BPTT) is nothing but the engine's reverse walk over the unrolled graph.
 
-Each time step is a handful of fused nodes whose derivatives are written with the engine's
-differentiable primitives (so ``grad(..., create_graph=True)`` works through them):
+Each time step is a handful of primitives (in the engine's table, :data:`nnlab.ops.PRIMITIVES`)
+whose derivatives are written with the engine's differentiable operations (so
+``grad(..., create_graph=True)`` works through them):
 
-* Elman (1990):  h_t = f(x_t W_ih + h_{t-1} W_hh + b),  f = tanh or relu  (one node a step);
+* Elman (1990):  h_t = f(x_t W_ih + h_{t-1} W_hh + b),  f = tanh or relu;
 * LSTM (Hochreiter & Schmidhuber 1997, with the forget gate of Gers et al. 2000):
   [i, f, g, o] = [sigma, sigma, tanh, sigma](x_t W_ih + h_{t-1} W_hh + b),
-  c_t = f * c_{t-1} + i * g,  h_t = o * tanh(c_t)  (three nodes a step).
+  c_t = f * c_{t-1} + i * g,  h_t = o * tanh(c_t).
 
 Weight layout and PyTorch
 -------------------------
@@ -35,7 +36,7 @@ from nnlab import ops
 from nnlab._backend import namespace
 from nnlab.data.validation import check_integer
 from nnlab.nn.module import Module, Parameter, as_generator
-from nnlab.ops import _lift, _product, _raw, node
+from nnlab.ops import _product, _raw
 from nnlab.tensor import Tensor
 
 __all__ = ["RNN", "LSTM", "elman_cell", "lstm_gates", "lstm_cell_state", "lstm_hidden"]
@@ -44,49 +45,30 @@ _NONLINEARITIES = ("tanh", "relu")
 
 
 # --------------------------------------------------------------------------------------------
-# Fused cells: forward and derivative side by side.
+# The cells' primitives: forward and derivative side by side.
 # --------------------------------------------------------------------------------------------
-def _affine_vjps(dz_of):
-    """VJPs of z = x W_ih + h W_hh + b for the parents (x, h, W_ih, W_hh, b), given dL/dz = dz_of(g, out).
-
-    d/dx = dz W_ih^T,  d/dh = dz W_hh^T,  d/dW_ih = x^T dz,  d/dW_hh = h^T dz,  d/db = sum_n dz.
-    dz is computed once per backward visit of the node and shared by the five VJPs.
-    """
-    memo: list = [None, None]
-
-    def dz(g, out):
-        if memo[0] is not g:
-            memo[0], memo[1] = g, dz_of(g, out)
-        return memo[1]
-
-    return (
-        lambda g, out, x, h, w_ih, w_hh, b: _product(dz(g, out), w_ih.T),
-        lambda g, out, x, h, w_ih, w_hh, b: _product(dz(g, out), w_hh.T),
-        lambda g, out, x, h, w_ih, w_hh, b: _product(x.T, dz(g, out)),
-        lambda g, out, x, h, w_ih, w_hh, b: _product(h.T, dz(g, out)),
-        lambda g, out, x, h, w_ih, w_hh, b: ops._bias_vjp(dz(g, out), None, x, w_ih, b),
-    )
-
-
-def _affine_parents(x, h, w_ih, w_hh, b):
-    parents = tuple(_lift(t, w_ih) for t in (x, h, w_ih, w_hh, b))
-    x, h, w_ih, w_hh, b = (p.data for p in parents)
+def _recurrent_affine_raw(x, h, w_ih, w_hh, b):
     z = _product(x, w_ih) + _product(h, w_hh)
     if type(z) is np.ndarray and type(b) is np.ndarray and b.dtype == z.dtype:
         z += b  # in place: the same sum (x W_ih + h W_hh) + b, one array less
-        return parents, z
-    return parents, z + b
+        return z
+    return z + b
 
 
-def elman_cell(x: Any, h: Any, w_ih: Tensor, w_hh: Tensor, b: Tensor, nonlinearity: str = "tanh") -> Tensor:
-    """Elman step h' = f(x W_ih + h W_hh + b) as one node;  dz = g (1 - h'^2) for tanh, g [h' > 0] for relu."""
-    parents, z = _affine_parents(x, h, w_ih, w_hh, b)
-    xp = namespace(z)
-    if nonlinearity == "tanh":
-        return node(xp.tanh(z), parents, _affine_vjps(lambda g, out: g * (1.0 - out * out)))
-    out = xp.maximum(z, 0)
-    mask = ops._cast(out > 0, out.dtype)
-    return node(out, parents, _affine_vjps(lambda g, out: g * mask))
+#: z = x W_ih + h W_hh + b;  d/dx = g W_ih^T, d/dh = g W_hh^T, d/dW_ih = x^T g, d/dW_hh = h^T g, d/db = sum_n g
+RECURRENT_AFFINE = ops.Primitive("recurrent_affine", _recurrent_affine_raw, [
+    lambda g, out, x, h, w_ih, w_hh, b: g @ w_ih.mT,
+    lambda g, out, x, h, w_ih, w_hh, b: g @ w_hh.mT,
+    lambda g, out, x, h, w_ih, w_hh, b: x.mT @ g,
+    lambda g, out, x, h, w_ih, w_hh, b: h.mT @ g,
+    lambda g, out, x, h, w_ih, w_hh, b: ops.sum_to(g, tuple(b.shape)),
+], kernels=[
+    lambda g, out, x, h, w_ih, w_hh, b: g.dot(w_ih.T),
+    lambda g, out, x, h, w_ih, w_hh, b: g.dot(w_hh.T),
+    lambda g, out, x, h, w_ih, w_hh, b: x.T.dot(g),
+    lambda g, out, x, h, w_ih, w_hh, b: h.T.dot(g),
+    lambda g, out, x, h, w_ih, w_hh, b: ops._bias_kernel(g, out, x, w_ih, b),
+])
 
 
 def _gate_mask(hidden_size: int) -> np.ndarray:
@@ -96,91 +78,103 @@ def _gate_mask(hidden_size: int) -> np.ndarray:
     return mask
 
 
-def lstm_gates(x: Any, h: Any, w_ih: Tensor, w_hh: Tensor, b: Tensor) -> Tensor:
-    """LSTM gates [i, f, g, o] = [sigma, sigma, tanh, sigma](x W_ih + h W_hh + b) as one node.
-
-    dz = g * sigma (1 - sigma) on the sigmoid blocks and g * (1 - tanh^2) on the g block.
-    """
-    parents, z = _affine_parents(x, h, w_ih, w_hh, b)
-    hidden = z.shape[-1] // 4
-    if type(z) is np.ndarray:  # sigma on all four blocks, then tanh on the g block (not both everywhere)
-        out = ops.sigmoid(z)
-        out[:, 2 * hidden:3 * hidden] = np.tanh(z[:, 2 * hidden:3 * hidden])
-    else:
-        xp = namespace(z)
-        out = xp.where(_gate_mask(hidden), xp.tanh(z), ops.sigmoid(z))
-    return node(out, parents, _affine_vjps(lambda g, out: _gates_dz(g, out, hidden)))
-
-
-def _gates_dz(g, out, hidden: int):
-    """dL/dz of the gates: g sigma (1 - sigma) on the sigmoid blocks, g (1 - tanh^2) on the g block."""
-    if type(out) is not np.ndarray:  # Tensors (building the graph) and other array libraries
-        is_tanh = _gate_mask(hidden)
-        return g * ops.where(is_tanh, 1.0 - out * out, out * (1.0 - out))
-    d = 1.0 - out
-    d *= out
-    tanh_block = out[:, 2 * hidden:3 * hidden]
-    d[:, 2 * hidden:3 * hidden] = 1.0 - tanh_block * tanh_block
-    d *= g
-    return d
-
-
 def _block(a, k: int, hidden: int):
     return a[:, k * hidden:(k + 1) * hidden]
 
 
-def _same_numpy(*arrays) -> bool:
-    """Whether a first-order VJP may compute in place: NumPy arrays (not Tensors) of one dtype."""
-    dtype = arrays[0].dtype
-    return all(type(a) is np.ndarray and a.dtype == dtype for a in arrays)
+def _gate_activation_raw(z):
+    hidden = z.shape[-1] // 4
+    if type(z) is np.ndarray:  # sigma on all four blocks, then tanh on the g block (not both everywhere)
+        out = ops.sigmoid(z)
+        out[:, 2 * hidden:3 * hidden] = np.tanh(_block(z, 2, hidden))
+        return out
+    xp = namespace(z)
+    return xp.where(_gate_mask(hidden), xp.tanh(z), ops.sigmoid(z))
+
+
+def _gate_activation_kernel(g, out, z):
+    """The rule in place on NumPy arrays: sigma (1 - sigma) everywhere, then 1 - tanh^2 on the g block."""
+    hidden = out.shape[-1] // 4
+    d = 1.0 - out
+    d *= out
+    tanh_block = _block(out, 2, hidden)
+    _block(d, 2, hidden)[...] = 1.0 - tanh_block * tanh_block
+    d *= g
+    return d
+
+
+#: [i, f, g, o] = [sigma, sigma, tanh, sigma](z);  d/dz = g sigma (1 - sigma), or g (1 - tanh^2) on the g block
+LSTM_GATE_ACTIVATION = ops.Primitive("lstm_gate_activation", _gate_activation_raw, [
+    lambda g, out, z: g * ops.where(_gate_mask(out.shape[-1] // 4), 1.0 - out * out, out * (1.0 - out)),
+], kernels=[_gate_activation_kernel])
+
+
+def _cell_state_raw(gates, c):
+    hidden = c.shape[-1]
+    return _block(gates, 1, hidden) * c + _block(gates, 0, hidden) * _block(gates, 2, hidden)
+
+
+def _cell_state_gates_kernel(g, out, gates, c):
+    """The four blocks [g' g, g' c, g' i, 0] written in place of a concatenation."""
+    hidden = c.shape[-1]
+    d = np.empty_like(gates)
+    np.multiply(g, _block(gates, 2, hidden), out=_block(d, 0, hidden))
+    np.multiply(g, c, out=_block(d, 1, hidden))
+    np.multiply(g, _block(gates, 0, hidden), out=_block(d, 2, hidden))
+    _block(d, 3, hidden)[...] = 0.0
+    return d
+
+
+#: c' = f * c + i * g from gates [i, f, g, o];  d/dgates = [g' g, g' c, g' i, 0], d/dc = g' f
+LSTM_CELL_STATE = ops.Primitive("lstm_cell_state", _cell_state_raw, [
+    lambda g, out, gates, c: ops.concatenate([g * _block(gates, 2, c.shape[-1]), g * c,
+                                              g * _block(gates, 0, c.shape[-1]), g * 0.0], axis=1),
+    lambda g, out, gates, c: g * _block(gates, 1, c.shape[-1]),
+], kernels=[_cell_state_gates_kernel])
+
+
+def _hidden_gates_kernel(g, out, gates, c):
+    """Zeros with the o block g' tanh c written in place of a concatenation."""
+    d = np.zeros_like(gates)
+    np.multiply(g, np.tanh(c), out=_block(d, 3, c.shape[-1]))
+    return d
+
+
+def _hidden_cell_kernel(g, out, gates, c):
+    d = np.tanh(c)
+    d *= d
+    np.subtract(1.0, d, out=d)
+    d *= _block(gates, 3, c.shape[-1])
+    d *= g
+    return d
+
+
+#: h = o * tanh(c) from gates [i, f, g, o];  d/dgates = [0, 0, 0, g' tanh c], d/dc = g' o (1 - tanh^2 c)
+LSTM_HIDDEN = ops.Primitive("lstm_hidden", lambda gates, c: _block(gates, 3, c.shape[-1]) * namespace(c).tanh(c), [
+    lambda g, out, gates, c: ops.concatenate([g * 0.0, g * 0.0, g * 0.0, g * ops.tanh(c)], axis=1),
+    lambda g, out, gates, c: g * _block(gates, 3, c.shape[-1]) * (1.0 - ops.tanh(c) * ops.tanh(c)),
+], kernels=[_hidden_gates_kernel, _hidden_cell_kernel])
+
+
+def elman_cell(x: Any, h: Any, w_ih: Tensor, w_hh: Tensor, b: Tensor, nonlinearity: str = "tanh") -> Tensor:
+    """Elman step h' = f(x W_ih + h W_hh + b), f = tanh or relu."""
+    z = RECURRENT_AFFINE(x, h, w_ih, w_hh, b)
+    return ops.tanh(z) if nonlinearity == "tanh" else ops.relu(z)
+
+
+def lstm_gates(x: Any, h: Any, w_ih: Tensor, w_hh: Tensor, b: Tensor) -> Tensor:
+    """LSTM gates [i, f, g, o] = [sigma, sigma, tanh, sigma](x W_ih + h W_hh + b)."""
+    return LSTM_GATE_ACTIVATION(RECURRENT_AFFINE(x, h, w_ih, w_hh, b))
 
 
 def lstm_cell_state(gates: Tensor, c: Any) -> Tensor:
-    """c' = f * c + i * g from gates [i, f, g, o];  d/dgates = [g' g, g' c, g' i, 0], d/dc = g' f."""
-    gates, c = _lift(gates), _lift(c, gates)
-    hidden = c.shape[-1]
-    a = gates.data
-    data = _block(a, 1, hidden) * c.data + _block(a, 0, hidden) * _block(a, 2, hidden)
-
-    def d_gates(g, out, gates, c):
-        if _same_numpy(g, gates, c):  # the four blocks written in place of a concatenation
-            d = np.empty_like(gates)
-            np.multiply(g, _block(gates, 2, hidden), out=_block(d, 0, hidden))
-            np.multiply(g, c, out=_block(d, 1, hidden))
-            np.multiply(g, _block(gates, 0, hidden), out=_block(d, 2, hidden))
-            _block(d, 3, hidden)[...] = 0.0
-            return d
-        i, f, gg = (_block(gates, k, hidden) for k in range(3))
-        return ops.concatenate([g * gg, g * c, g * i, g * 0.0], axis=1)
-
-    return node(data, (gates, c), (d_gates, lambda g, out, gates, c: g * _block(gates, 1, hidden)))
+    """c' = f * c + i * g from gates [i, f, g, o]."""
+    return LSTM_CELL_STATE(gates, c)
 
 
 def lstm_hidden(gates: Tensor, c: Any) -> Tensor:
-    """h = o * tanh(c) from gates [i, f, g, o];  d/dgates = [0, 0, 0, g' tanh c], d/dc = g' o (1 - tanh^2 c)."""
-    gates, c = _lift(gates), _lift(c, gates)
-    hidden = c.shape[-1]
-    tanh_c = namespace(c.data).tanh(c.data)
-    data = _block(gates.data, 3, hidden) * tanh_c
-
-    def d_gates(g, out, gates, c):
-        if _same_numpy(g, gates, c):  # zeros with the o block written in place of a concatenation
-            d = np.zeros_like(gates)
-            np.multiply(g, tanh_c, out=_block(d, 3, hidden))
-            return d
-        zero = g * 0.0
-        return ops.concatenate([zero, zero, zero, g * ops.tanh(c)], axis=1)
-
-    def d_c(g, out, gates, c):
-        if _same_numpy(g, gates, c):  # first order: tanh c from the forward pass
-            d = 1.0 - tanh_c * tanh_c
-            d *= _block(gates, 3, hidden)
-            d *= g
-            return d
-        t = ops.tanh(c)
-        return g * _block(gates, 3, hidden) * (1.0 - t * t)
-
-    return node(data, (gates, c), (d_gates, d_c))
+    """h = o * tanh(c) from gates [i, f, g, o]."""
+    return LSTM_HIDDEN(gates, c)
 
 
 # --------------------------------------------------------------------------------------------

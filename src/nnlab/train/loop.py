@@ -10,7 +10,6 @@ checkpoint draws exactly the batches the uninterrupted run would have drawn.
 """
 from __future__ import annotations
 
-import copy
 import functools
 import math
 from typing import Any, Callable, Iterable, Sequence
@@ -26,12 +25,15 @@ from nnlab.train.metrics import get_metric, metric_name
 from nnlab.train.progress import ProgressBar
 from nnlab.train.recovery import LastFiniteWeights
 
-__all__ = ["fit", "predict", "evaluate", "TrainingDivergedError", "resolve_loss", "resolve_optimizer"]
+__all__ = ["fit", "predict", "evaluate", "TrainingDivergedError", "resolve_loss", "resolve_optimizer", "loss_task"]
 
 
-class TrainingDivergedError(RuntimeError):
+class TrainingDivergedError(RuntimeError, ValueError):
     """The training loss became NaN or infinite. The model has been put back to the last weights
     that gave a finite loss.
+
+    A RuntimeError (as it always was) and a ValueError (what scikit-learn-style code catches for
+    a fit that cannot proceed with the given settings).
 
     Attributes
     ----------
@@ -89,20 +91,21 @@ def resolve_optimizer(optimizer, model, lr: float | None = None):
     return optimizer
 
 
-def _loss_name(loss) -> str:
-    return (getattr(loss, "__name__", None) or type(loss).__name__).lower()
+def loss_task(loss, task: str | None = None) -> str:
+    """The task ``loss`` trains for: ``task`` when given, else the loss's declared ``task``.
 
+    A :class:`~nnlab.nn.losses.Loss` declares it ('multiclass', 'binary' or 'regression'); a
+    plain callable needs ``task``. The name of a loss is never consulted.
+    """
+    from nnlab.nn.losses import TASKS
 
-def loss_kind(loss) -> str:
-    """'multiclass' (softmax cross-entropy), 'binary_logits', 'binary' or 'regression'."""
-    name = _loss_name(getattr(loss, "func", loss))
-    if "logits" in name or "bcewith" in name:
-        return "binary_logits"
-    if "bce" in name or "binary" in name:
-        return "binary"
-    if "cross" in name or "nll" in name or "categorical" in name:
-        return "multiclass"
-    return "regression"
+    declared = task if task is not None else getattr(getattr(loss, "func", loss), "task", None)
+    if declared is None:
+        raise ValueError(f"fit cannot tell what the loss {getattr(loss, '__name__', type(loss).__name__)!r} is for: "
+                         f"pass task= one of {list(TASKS)}, or use a nnlab.nn.losses.Loss (which declares its task)")
+    if declared not in TASKS:
+        raise ValueError(f"task must be one of {list(TASKS)}, got {declared!r}")
+    return declared
 
 
 def _reduction(loss) -> str:
@@ -114,11 +117,14 @@ def _reduction(loss) -> str:
 
 def _per_sample_loss(loss) -> Callable:
     """The same loss with reduction='none' (for sample weights)."""
-    if hasattr(loss, "reduction"):
-        unreduced = copy.copy(loss)
-        unreduced.reduction = "none"
-        return unreduced
+    if hasattr(loss, "per_sample"):
+        return loss.per_sample()
     return functools.partial(loss, reduction="none")
+
+
+def _sigmoid_outputs(loss) -> bool:
+    """Whether the model's outputs become probabilities through a sigmoid (binary losses on logits)."""
+    return getattr(loss, "from_logits", True)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -187,14 +193,18 @@ def _probe_output_shape(model, X: np.ndarray) -> tuple:
     return tuple(out.shape)
 
 
-def _prepare_targets(y, n: int, kind: str, out_shape: tuple, dtype, name: str = "y") -> np.ndarray:
+def _prepare_targets(y, n: int, task: str, out_shape: tuple, dtype, name: str = "y") -> np.ndarray:
     y = _as_array(name, y)
     if y.ndim == 0:
         raise ValueError(f"{name} must have one entry per sample, got a scalar")
     if len(y) != n:
         raise ValueError(f"X has {n} samples but {name} has {len(y)} (shape {y.shape}); they must match")
     check_finite(y, name)
-    if kind == "multiclass":
+    if task == "binary" and len(y) and (y.min() < 0 or y.max() > 1):
+        fix = " (for -1/1 labels pass (y + 1) / 2)" if y.min() == -1 and y.max() == 1 else ""
+        raise ValueError(f"{name} holds values from {y.min():g} to {y.max():g}, but a binary loss needs targets in "
+                         f"[0, 1] (0/1 labels or probabilities); map them to 0/1{fix}")
+    if task == "multiclass":
         n_classes = out_shape[1] if len(out_shape) > 1 else 1
         if y.ndim == 1:
             if np.issubdtype(y.dtype, np.floating):
@@ -274,8 +284,9 @@ def _predict(model, X: np.ndarray, batch_size: int | None) -> np.ndarray:
     return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
-def _metric_input(outputs: np.ndarray, kind: str) -> np.ndarray:
-    if kind == "binary_logits":
+def _metric_input(outputs: np.ndarray, task: str, from_logits: bool) -> np.ndarray:
+    """What the metrics score: probabilities for a binary loss on logits, the outputs otherwise."""
+    if task == "binary" and from_logits:
         with np.errstate(over="ignore"):
             return 1.0 / (1.0 + np.exp(-outputs.astype(np.float64)))
     return outputs
@@ -288,16 +299,19 @@ def _loss_value(loss, outputs: np.ndarray, y: np.ndarray, per_sample: bool) -> f
 
 
 def evaluate(model, X, y, loss="cross_entropy", metrics: Sequence = ("accuracy",),
-             batch_size: int | None = None) -> dict[str, float]:
-    """Loss (mean per sample) and metrics of ``model`` on (X, y), in inference mode."""
+             batch_size: int | None = None, task: str | None = None) -> dict[str, float]:
+    """Loss (mean per sample) and metrics of ``model`` on (X, y), in inference mode.
+
+    ``task`` is needed only for a plain callable loss (see :func:`fit`).
+    """
     _check_model(model)
     loss = resolve_loss(loss)
-    kind = loss_kind(loss)
+    task = loss_task(loss, task)
     X = _prepare_inputs(model, X)
     outputs = _predict(model, X, None if batch_size is None else check_integer(batch_size, "batch_size"))
-    y = _prepare_targets(y, len(X), kind, outputs.shape, outputs.dtype)
+    y = _prepare_targets(y, len(X), task, outputs.shape, outputs.dtype)
     result = {"loss": _loss_value(loss, outputs, y, _reduction(loss) == "sum")}
-    scored = _metric_input(outputs, kind)
+    scored = _metric_input(outputs, task, _sigmoid_outputs(loss))
     for m in metrics:
         result[metric_name(m)] = float(get_metric(m)(y, scored))
     return result
@@ -306,15 +320,21 @@ def evaluate(model, X, y, loss="cross_entropy", metrics: Sequence = ("accuracy",
 # ----------------------------------------------------------------------------------------------
 # Training
 # ----------------------------------------------------------------------------------------------
-def _default_metrics(kind: str) -> tuple[str, ...]:
-    return ("mse", "r2") if kind == "regression" else ("accuracy",)
+def _default_metrics(task: str) -> tuple[str, ...]:
+    return ("mse", "r2") if task == "regression" else ("accuracy",)
+
+
+def augmentation_generator(seed: int, epoch: int) -> np.random.Generator:
+    """The generator that ``fit``'s ``transform`` receives in epoch ``epoch`` of a run with ``seed``."""
+    return np.random.default_rng([seed, 2, epoch])
 
 
 def fit(model, X, y, loss: str | Callable = "cross_entropy", optimizer: Any = "sgd", epochs: int = 10,
         batch_size: int | None = 32, validation_data: tuple | None = None, validation_split: float = 0.0,
         metrics: Sequence[str | Callable] | None = None, callbacks: Iterable[Callback] = (),
         penalty: Callable | None = None, schedule: Any = None, shuffle: bool = True, seed: int | None = None,
-        verbose: int = 0, sample_weight: Any = None, initial_epoch: int = 0, lr: float | None = None) -> History:
+        verbose: int = 0, sample_weight: Any = None, initial_epoch: int = 0, lr: float | None = None,
+        task: str | None = None, transform: Callable | None = None) -> History:
     """Train ``model`` on (X, y) by minibatch gradient descent.
 
     Parameters
@@ -324,8 +344,9 @@ def fit(model, X, y, loss: str | Callable = "cross_entropy", optimizer: Any = "s
     X : array (n_samples, n_features) or (n_samples, ...)
         Inputs; cast once to the dtype of the model's parameters.
     y : array (n_samples,) or (n_samples, k)
-        Integer labels or one-hot rows for cross-entropy; 0/1 for binary losses; values for
-        regression (a 1-D y is made a column when the model has one output).
+        Integer labels or one-hot rows for cross-entropy; 0/1 (or probabilities in [0, 1]) for
+        binary losses; values for regression (a 1-D y is made a column when the model has one
+        output).
     loss : str or callable
         A loss object ``loss(prediction, target) -> Tensor`` or its name in
         :func:`nnlab.nn.losses.get_loss`. Its ``reduction`` ('mean' or the lecture's 'sum')
@@ -368,6 +389,14 @@ def fit(model, X, y, loss: str | Callable = "cross_entropy", optimizer: Any = "s
         Epoch to start from (resuming from a checkpoint).
     lr : float, optional
         Learning rate, when ``optimizer`` is given by name (or to override it).
+    task : {'multiclass', 'binary', 'regression'}, optional
+        What a plain callable loss is for (a :class:`~nnlab.nn.losses.Loss` declares its own
+        ``task``, which this overrides): how the targets are checked and the default metrics.
+    transform : callable, optional
+        ``transform(X_batch, rng) -> X_batch`` applied to the inputs of every training batch (not
+        to validation data), e.g. random image augmentation. ``X_batch`` is a fresh array (the
+        transform may change it in place) and ``rng`` a Generator drawn from ``seed`` and the
+        epoch, so runs are reproducible; it must return an array of the batch's shape.
 
     Returns
     -------
@@ -386,8 +415,10 @@ def fit(model, X, y, loss: str | Callable = "cross_entropy", optimizer: Any = "s
                          f"initial_epoch={initial_epoch}; pass epochs={initial_epoch + epochs} to train {epochs} more")
     if batch_size is not None:
         batch_size = check_integer(batch_size, "batch_size")
+    if transform is not None and not callable(transform):
+        raise TypeError(f"transform must be a callable transform(X_batch, rng) -> X_batch, got {type(transform).__name__}")
     loss = resolve_loss(loss)
-    kind = loss_kind(loss)
+    task = loss_task(loss, task)
     optimizer = resolve_optimizer(optimizer, model, lr)
     if isinstance(schedule, str):
         from nnlab.optim import get_schedule
@@ -400,7 +431,7 @@ def fit(model, X, y, loss: str | Callable = "cross_entropy", optimizer: Any = "s
     X = _prepare_inputs(model, X)
     out_shape = _probe_output_shape(model, X)
     dtype = _param_dtype(model)
-    y = _prepare_targets(y, len(X), kind, out_shape, dtype)
+    y = _prepare_targets(y, len(X), task, out_shape, dtype)
     weights = _prepare_sample_weight(sample_weight, len(X))
     if validation_data is not None and validation_split:
         raise ValueError("pass either validation_data or validation_split, not both")
@@ -410,21 +441,19 @@ def fit(model, X, y, loss: str | Callable = "cross_entropy", optimizer: Any = "s
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
             raise ValueError("validation_data must be a pair (X_val, y_val)")
         X_val = _prepare_inputs(model, validation_data[0], "X_val")
-        y_val = _prepare_targets(validation_data[1], len(X_val), kind, out_shape, dtype, "y_val")
-    metrics = _default_metrics(kind) if metrics is None else tuple(metrics)
+        y_val = _prepare_targets(validation_data[1], len(X_val), task, out_shape, dtype, "y_val")
+    metrics = _default_metrics(task) if metrics is None else tuple(metrics)
     metric_fns = [(metric_name(m), get_metric(m)) for m in metrics]
+    scored = functools.partial(_metric_input, task=task, from_logits=_sigmoid_outputs(loss))
 
     n = len(X)
     bs = n if batch_size is None else min(int(batch_size), n)
-    n_batches = -(-n // bs)
     reduction = _reduction(loss)
-    per_sample_divisor = reduction == "sum"
-    step_loss = loss if weights is None else _weighted_loss(loss, reduction)
+    step = _Step(model, X, y, weights, loss, reduction, _bind_penalty(penalty, model), optimizer, bs,
+                 transform, seed)
     recovery = LastFiniteWeights(model, model.parameters(), optimizer)
-    penalty_fn = _bind_penalty(penalty, model)
-
     history = History({"epochs": epochs, "initial_epoch": initial_epoch, "batch_size": bs, "samples": n,
-                       "steps_per_epoch": n_batches, "seed": seed, "reduction": reduction})
+                       "steps_per_epoch": step.n_batches, "seed": seed, "reduction": reduction})
     state = TrainingState(model=model, optimizer=optimizer, history=history, seed=seed, epochs=epochs,
                           schedule=schedule, epoch=initial_epoch, params=history.params)
     cbs = CallbackList(callbacks, state)
@@ -440,17 +469,28 @@ def fit(model, X, y, loss: str | Callable = "cross_entropy", optimizer: Any = "s
                 model.train()
                 lr_now = getattr(optimizer, "lr", None)
                 order = epoch_generator(seed, epoch).permutation(n) if shuffle else np.arange(n)
-                recovery.start_epoch(epoch, order, n_batches)
-                total = _train_epoch(model, X, y, weights, order, bs, step_loss, penalty_fn, optimizer, recovery,
-                                     train_outputs, cbs, epoch, per_sample_divisor)
+                recovery.start_epoch(epoch, order, step.n_batches)
+                step.start_epoch(epoch)
+                total = 0.0  # the summed per-sample loss of the epoch
+                for b, rows in enumerate(step.batches(order)):
+                    cost, out, value, checked = step.loss(rows)
+                    if not math.isfinite(checked):
+                        restored = recovery.restore(b, total, functools.partial(step.replay, epoch))
+                        raise TrainingDivergedError(epoch, b, getattr(optimizer, "lr", None), checked, restored)
+                    step.update(cost)
+                    total += step.summed(value, rows)
+                    if train_outputs is not None:
+                        train_outputs[rows] = out.data
+                    if cbs.batch_callbacks:
+                        cbs.on_batch_end(b, {"loss": step.summed(value, rows) / len(rows)})
                 recovery.end_epoch(total)
                 logs = {"loss": total / n}
                 if train_outputs is not None:
-                    logs.update(_score(metric_fns, y, _metric_input(train_outputs, kind)))
+                    logs.update(_score(metric_fns, y, scored(train_outputs)))
                 if validation_data is not None:
                     val_out = _predict(model, X_val, max(bs, 1024))
-                    logs["val_loss"] = _loss_value(loss, val_out, y_val, per_sample_divisor)
-                    logs.update(_score(metric_fns, y_val, _metric_input(val_out, kind), prefix="val_"))
+                    logs["val_loss"] = _loss_value(loss, val_out, y_val, reduction == "sum")
+                    logs.update(_score(metric_fns, y_val, scored(val_out), prefix="val_"))
                 if lr_now is not None:
                     logs["lr"] = float(lr_now)
                 history.append(epoch, logs)
@@ -467,58 +507,83 @@ def fit(model, X, y, loss: str | Callable = "cross_entropy", optimizer: Any = "s
     return history
 
 
-def _train_epoch(model, X, y, weights, order, bs, step_loss, penalty: "_BoundPenalty | None", optimizer,
-                 recovery: LastFiniteWeights | None, train_outputs, cbs: CallbackList, epoch: int, summed: bool,
-                 stop: int = -1) -> float:
-    """One pass over the rows in ``order``; returns the summed per-sample loss (the hot path).
+class _Step:
+    """The training step of a run on minibatch B (the lecture's "iteration"):
 
-    With ``stop`` >= 0 (a replay, see :mod:`nnlab.train.recovery`) it returns right after the
-    loss of step ``stop`` has been checked, before that step's update.
+        z = model(X_B),  C = loss(z, y_B) [+ penalty(model)],  backpropagate dC/dtheta,  theta <- update
     """
-    total = 0.0
-    batch_cbs = bool(cbs.batch_callbacks)
-    direct = penalty is not None and penalty.direct
-    for b in range(-(-len(order) // bs)):
-        idx = order[b * bs:(b + 1) * bs]
-        # a constant leaf: the batch is already an array of the right dtype (take: faster than X[idx])
-        out = model(node(X.take(idx, axis=0), (), ()))
-        cost = step_loss(out, y[idx]) if weights is None else step_loss(out, y[idx], weights[idx])
-        value = float(cost.data)
+
+    def __init__(self, model, X, y, weights, loss, reduction: str, penalty: "_BoundPenalty | None", optimizer,
+                 batch_size: int, transform: Callable | None, seed: int):
+        self.model, self.X, self.y, self.weights = model, X, y, weights
+        self.cost = loss if weights is None else _weighted_loss(loss, reduction)
+        self.sum_over_samples = reduction == "sum"
+        self.penalty, self.optimizer, self.batch_size = penalty, optimizer, batch_size
+        self.n_batches = -(-len(X) // batch_size)
+        self.transform, self.seed, self.rng = transform, seed, None
+
+    def start_epoch(self, epoch: int) -> None:
+        """A fresh generator for the epoch's transforms (a replay of the epoch draws the same)."""
+        if self.transform is not None:
+            self.rng = augmentation_generator(self.seed, epoch)
+
+    def batches(self, order: np.ndarray):
+        """The rows of each minibatch, in ``order``."""
+        for b in range(self.n_batches):
+            yield order[b * self.batch_size:(b + 1) * self.batch_size]
+
+    def inputs(self, rows: np.ndarray) -> np.ndarray:
+        X_b = self.X.take(rows, axis=0)  # a fresh array of the parameters' dtype
+        if self.transform is None:
+            return X_b
+        out = self.transform(X_b, self.rng)
+        if tuple(np.shape(out)) != X_b.shape:
+            raise ValueError(f"transform returned shape {tuple(np.shape(out))} for a batch of shape {X_b.shape}; "
+                             "it must return an array of the batch's shape")
+        return np.asarray(out, dtype=X_b.dtype)
+
+    def loss(self, rows: np.ndarray) -> tuple:
+        """The forward pass on the batch ``rows``: (what to backpropagate, z, the data loss C, C + penalty)."""
+        out = self.model(node(self.inputs(rows), (), ()))  # a constant leaf
+        y_b = self.y[rows]
+        cost = self.cost(out, y_b) if self.weights is None else self.cost(out, y_b, self.weights[rows])
+        value, penalty = float(cost.data), self.penalty
         if penalty is None:
-            check = value
-        elif direct:
-            check = value + float(penalty.value())
-        else:
-            cost = cost + penalty.tensor()
-            check = float(cost.data)
-        if not math.isfinite(check):
-            lr = getattr(optimizer, "lr", None)
+            return cost, out, value, value
+        if penalty.direct:  # its gradient is added after backward() (see _BoundPenalty)
+            return cost, out, value, value + float(penalty.value())
+        cost = cost + penalty.tensor()
+        return cost, out, value, float(cost.data)
 
-            def replay(replay_order, replay_stop):
-                try:
-                    return _train_epoch(model, X, y, weights, replay_order, bs, step_loss, penalty, optimizer, None,
-                                        None, _NO_CALLBACKS, epoch, summed, replay_stop)
-                except Exception:  # diverged earlier, or failed: not the same run, so the epoch start is kept
-                    return None
-
-            restored = None if recovery is None else recovery.restore(b, total, replay)
-            raise TrainingDivergedError(epoch, b, lr, check, restored)
-        if b == stop:
-            return total + (value if summed else value * len(idx))
-        optimizer.zero_grad()
+    def update(self, cost) -> None:
+        """Backpropagate C and take the optimiser's step."""
+        self.optimizer.zero_grad()
         cost.backward()
-        if direct:
-            penalty.add_gradients()
-        optimizer.step()
-        total += value if summed else value * len(idx)
-        if train_outputs is not None:
-            train_outputs[idx] = out.data
-        if batch_cbs:
-            cbs.on_batch_end(b, {"loss": value / len(idx) if summed else value})
-    return total
+        if self.penalty is not None and self.penalty.direct:
+            self.penalty.add_gradients()
+        self.optimizer.step()
 
+    def summed(self, value: float, rows: np.ndarray) -> float:
+        """A batch's loss as a sum over its samples."""
+        return value if self.sum_over_samples else value * len(rows)
 
-_NO_CALLBACKS = CallbackList((), None)
+    def replay(self, epoch: int, order: np.ndarray, stop: int) -> float | None:
+        """Re-run steps 0..``stop`` of ``order`` (the update of ``stop`` left out) and return their summed
+        loss, or None when one of them diverged (see :mod:`nnlab.train.recovery`)."""
+        self.start_epoch(epoch)
+        total = 0.0
+        try:
+            for b, rows in enumerate(self.batches(order)):
+                cost, _, value, checked = self.loss(rows)
+                if not math.isfinite(checked):
+                    return None
+                total += self.summed(value, rows)
+                if b == stop:
+                    return total
+                self.update(cost)
+        except Exception:  # noqa: BLE001 - any failure means the replay is not the original run
+            return None
+        return None
 
 
 class _BoundPenalty:
