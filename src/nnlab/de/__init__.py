@@ -14,6 +14,7 @@ from nnlab.de.conditions import (
 )
 from nnlab.de.jets import ForwardModeUnsupported, Jet
 from nnlab.de.solver import ConvergenceWarning, D, Solution, Solver, diff, laplacian, solve
+from nnlab.de.marching import MarchedSolution, march
 from nnlab.de.terms import Observations, SoftCondition
 from nnlab.de.eigen import EigenResult, eigen_ode, random_symmetric
 from nnlab.de.finite_difference import diffusion_ftcs, stable_dt
