@@ -14,7 +14,6 @@ import numpy as np
 
 import nnlab
 from nnlab.de.burgers import NU, burgers_reference
-from nnlab.de.collocation import LatinHypercube, ResidualAdaptive
 from nnlab.de.conditions import IVP, DirichletBVP, DirichletRectangle, InitialBoundary1D
 from nnlab.de.solver import Solution, Solver, diff
 

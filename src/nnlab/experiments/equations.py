@@ -16,7 +16,7 @@ import numpy as np
 from nnlab._threads import blas_threads
 from nnlab.experiments.result import Result, Table
 
-__all__ = ["EquationConfig", "run", "settings_for", "QUICK_BUDGET", "EIGEN", "ADAPTIVE"]
+__all__ = ["EquationConfig", "run", "settings_for", "QUICK_BUDGET", "EIGEN", "ADAPTIVE", "CAPTIONS"]
 
 #: fraction of a problem's default iterations in a quick run
 QUICK_BUDGET = 0.2
@@ -24,6 +24,15 @@ QUICK_BUDGET = 0.2
 EIGEN = "eigen"
 #: adaptive collocation for --adaptive: residual-based resampling every 1000 iterations
 ADAPTIVE = dict(every=1000, candidates=20_000, mode="resample")
+
+#: what each figure of a Result shows
+CAPTIONS = {
+    "loss": "loss", "solution": "network and exact solution", "error": "error u_network - u_exact",
+    "solution_2d": "network, exact and error over the domain",
+    "slices": "slices at t = 0.25, 0.5, 0.75: network and reference, and their difference",
+    "diffusion_fd": "network, finite differences (FTCS) and exact solution at an early and a late time",
+    "eigen": "Rayleigh quotient per time window against eigh",
+}
 
 
 @dataclass
@@ -101,7 +110,11 @@ def settings_for(problem, config: EquationConfig) -> dict:
 
 
 def run(config: EquationConfig) -> Result:
-    """Solve ``config.problem`` and return the errors, timings and figures."""
+    """Solve ``config.problem`` and return the errors, timings and figures.
+
+    Figures by name: 'loss', 'solution' and 'error' (1D) or 'solution_2d', 'slices' (Burgers),
+    'diffusion_fd' (diffusion against finite differences), 'eigen'; see :data:`CAPTIONS`.
+    """
     if config.output_dir is None:
         raise ValueError("EquationConfig.output_dir is needed: the directory for the figures")
     config.output_dir.mkdir(parents=True, exist_ok=True)
@@ -131,12 +144,12 @@ def _run_problem(config: EquationConfig) -> Result:
     figures = {"loss": plots.plot_loss_history(solution.history, out / "loss_history.png")}
     if len(coords) == 1:
         names = problem.unknowns
-        figures["network and exact solution"] = plots.plot_solution_1d(
+        figures["solution"] = plots.plot_solution_1d(
             coords[0], network, exact, out / "solution.png", names, problem.coordinates[0], _title(problem, config))
-        figures["error u_network - u_exact"] = plots.plot_error_1d(coords[0], network, exact, out / "error.png", names,
+        figures["error"] = plots.plot_error_1d(coords[0], network, exact, out / "error.png", names,
                                                                    problem.coordinates[0])
     else:
-        figures["network, exact and error over the domain"] = plots.plot_heatmaps_2d(
+        figures["solution_2d"] = plots.plot_heatmaps_2d(
             coords[0], coords[1], network, exact, out / "solution_2d.png", problem.coordinates,
             title=_title(problem, config))
     headline = f"max error: {error:.3e}"
@@ -148,12 +161,12 @@ def _run_problem(config: EquationConfig) -> Result:
         numbers["relative_l2"] = relative_l2(network, exact)
         headline = f"relative L2 error: {numbers['relative_l2']:.3e}"
         lines.append(f"max error: {error:.3e}")
-        figures["Burgers: slices at t = 0.25, 0.5, 0.75"] = plots.plot_slices(
+        figures["slices"] = plots.plot_slices(
             problem, solution, (0.25, 0.5, 0.75), out / "burgers_slices.png", _title(problem, config))
     lines += [f"iterations: {solution.iterations}", f"wall time: {wall:.2f} s (CPU {cpu:.2f} s)"]
     if config.problem == "diffusion":
         comparison = diffusion_comparison(problem, solution, out, quick=config.quick)
-        figures["network, finite differences (FTCS) and exact solution at an early and a late time"] = comparison["file"]
+        figures["diffusion_fd"] = comparison["file"]
         for label, err in comparison["errors"].items():
             lines.append(f"max error at t = 0.02, 0.5 ({label}): {err:.3e}")
             numbers[f"{label} max error"] = err
@@ -161,7 +174,7 @@ def _run_problem(config: EquationConfig) -> Result:
                             "Diffusion: network against forward-Euler/centred finite differences"))
     lines += [f"note: {line}" for line in solution.log if not line.startswith("iteration ")]
     lines.append(f"figures in: {out}")
-    return Result(headline, numbers, figures, tables, lines, out)
+    return Result(headline=headline, numbers=numbers, figures=figures, tables=tables, lines=lines, output_dir=out)
 
 
 def diffusion_comparison(problem, solution, output_dir: Path, times=(0.02, 0.5), quick: bool = False) -> dict:
@@ -210,5 +223,5 @@ def _run_eigen(config: EquationConfig) -> Result:
               f"figures in: {config.output_dir}"]
     numbers = {"max_error": max(rel.values()), "iterations": iterations, "wall_time": wall, "cpu_time": cpu,
                **{f"{k} eigenvalue": r.value for k, r in results.items()}}
-    return Result(f"max error: {max(rel.values()):.3e}", numbers,
-                  {"Rayleigh quotient per time window against eigh": path}, [], lines, config.output_dir)
+    return Result(headline=f"max error: {max(rel.values()):.3e}", numbers=numbers, figures={"eigen": path},
+                  lines=lines, output_dir=config.output_dir)

@@ -14,7 +14,7 @@ COLUMNS = ["problem", "equation", "max error", "iterations", "time (s)"]
 
 def _solve(names, ctx: Context) -> tuple[list, list, dict]:
     from nnlab.de.problems import get_problem
-    from nnlab.experiments.equations import EquationConfig, run
+    from nnlab.experiments.equations import CAPTIONS, EquationConfig, run
 
     figures, rows, results = [], [], {}
     for name in names:
@@ -23,9 +23,9 @@ def _solve(names, ctx: Context) -> tuple[list, list, dict]:
         results[name] = result
         rows.append([name, get_problem(name).description, result.numbers["max_error"], result.numbers["iterations"],
                      result.numbers["wall_time"]])
-        for caption, path in result.figures.items():
-            if caption != "loss" or name == names[0]:
-                figures.append(Figure(path, f"{name}: {caption}"))
+        for key, path in result.figures.items():
+            if key != "loss" or name == names[0]:
+                figures.append(Figure(path, f"{name}: {CAPTIONS[key]}"))
     return figures, rows, results
 
 
