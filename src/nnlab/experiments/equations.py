@@ -8,6 +8,7 @@ against the exact solution, writes the figures and returns them with the numbers
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,13 +130,16 @@ def _title(problem, config: EquationConfig) -> str:
 
 
 def _run_problem(config: EquationConfig) -> Result:
+    from nnlab.de import ConvergenceWarning
     from nnlab.de.problems import get_problem
     from nnlab.plots import de as plots
 
     problem = get_problem(config.problem)
     out = config.output_dir
     start, cpu = time.perf_counter(), time.process_time()
-    solution = problem.solve(**settings_for(problem, config))
+    with warnings.catch_warnings():  # a ConvergenceWarning is also a line of solution.log, printed below
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        solution = problem.solve(**settings_for(problem, config))
     wall, cpu = time.perf_counter() - start, time.process_time() - cpu
     coords = problem.grid()
     network, exact = solution(*coords), problem.exact(*coords)
