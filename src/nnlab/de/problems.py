@@ -55,8 +55,8 @@ class Problem:
 
 
 #: Burgers: see docs/11-differential-equations.md for what each choice gave
-BURGERS_SETTINGS = dict(hidden=(20, 20, 20), collocation="latin", n_points=2540, iterations=3000, lr=1e-3,
-                        lbfgs_iterations=5000)
+BURGERS_SETTINGS = dict(hidden=(20, 20, 20), collocation="latin", n_points=2540, iterations=1000, lr=1e-3,
+                        lbfgs_iterations=6000, adaptive=dict(every=1000, candidates=20_000, add=250, mode="add"))
 
 
 def decay(gamma: float = 2.0, g0: float = 10.0, t1: float = 1.0) -> Problem:

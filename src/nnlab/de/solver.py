@@ -291,6 +291,9 @@ class Solver:
         Conditions imposed by penalty terms with their own weights (:class:`~nnlab.de.SoftCondition`).
     residual_weight : float
         Weight of the equation's residual term.
+    adaptive : dict, optional
+        Residual-based adaptive collocation: the points of ``collocation`` refined by a
+        :class:`~nnlab.de.ResidualAdaptive` with these settings (``every``, ``add``, ``mode``, ...).
     seed : int or Generator
         Initial weights and random collocation points.
     callback : callable, optional
@@ -303,7 +306,8 @@ class Solver:
                  lbfgs_iterations: int = 1000, resample: bool = True, lbfgs_points: Sampler | None = None,
                  reduction: str = "mean", scale_inputs: bool = True, forward_derivatives: bool = True,
                  coefficients: dict | None = None, observations=None, soft=None, residual_weight: float = 1.0,
-                 seed: np.random.Generator | int | None = 0, callback: Callable | None = None):
+                 adaptive: dict | None = None, seed: np.random.Generator | int | None = 0,
+                 callback: Callable | None = None):
         from nnlab.models import mlp
 
         if not callable(residual):
@@ -318,6 +322,11 @@ class Solver:
         self.sampler = get_sampler(collocation, n_points, np.stack([self.lower, self.upper], axis=1), rng=rng)
         if self.sampler.dim != dim:
             raise ValueError(f"the collocation sampler covers {self.sampler.dim} coordinate(s), the domain {dim}")
+        if adaptive is not None:
+            if not isinstance(adaptive, dict):
+                raise TypeError(f"adaptive must be a dict of ResidualAdaptive settings, e.g. {{'every': 500}}, got "
+                                f"{type(adaptive).__name__}")
+            self.sampler = ResidualAdaptive(self.sampler, rng=rng, **adaptive)
         self.lbfgs_points = lbfgs_points
         if reduction not in ("mean", "sum"):
             raise ValueError(f"reduction must be 'mean' or 'sum', got {reduction!r}")

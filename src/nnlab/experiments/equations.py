@@ -23,8 +23,8 @@ __all__ = ["EquationConfig", "run", "settings_for", "QUICK_BUDGET", "EIGEN", "AD
 QUICK_BUDGET = 0.2
 #: the eigenvalue problem, beside the problems of nnlab.de.problems
 EIGEN = "eigen"
-#: adaptive collocation for --adaptive: residual-based resampling every 1000 iterations
-ADAPTIVE = dict(every=1000, candidates=20_000, mode="resample")
+#: adaptive collocation for --adaptive: the 250 worst of 20 000 candidates join the points every 1000 iterations
+ADAPTIVE = dict(every=1000, candidates=20_000, add=250, mode="add")
 
 #: what each figure of a Result shows
 CAPTIONS = {
@@ -79,8 +79,6 @@ class EquationConfig:
 
 def settings_for(problem, config: EquationConfig) -> dict:
     """Solver settings: the problem's defaults scaled by the budget, then the config's overrides."""
-    from nnlab.de.collocation import LatinHypercube, ResidualAdaptive
-
     s = problem.settings
     kw = {}
     if config.fraction != 1.0:
@@ -101,10 +99,7 @@ def settings_for(problem, config: EquationConfig) -> dict:
     if config.adaptive:
         if collocation not in ("uniform", "latin"):
             raise ValueError("--adaptive needs a random collocation (--collocation latin or uniform)")
-        rng = np.random.default_rng(config.seed)
-        box = np.asarray(problem.domain, dtype=np.float64)
-        kw["collocation"] = ResidualAdaptive(LatinHypercube(kw.get("n_points", s.get("n_points", 64)), box, rng=rng),
-                                             rng=rng, **ADAPTIVE)
+        kw["adaptive"] = dict(ADAPTIVE)
     kw.update(config.extra)
     kw["seed"] = config.seed
     return kw
