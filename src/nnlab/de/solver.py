@@ -492,7 +492,7 @@ class Solver:
             before = done
             result = self._lbfgs(points, params, chunk, record, done)
             remaining -= chunk
-            if result.message == "stopped by the callback" or done == before:
+            if result.stopped or done == before:
                 break
             if adaptive is not None and remaining > 0:
                 points = refine()

@@ -37,13 +37,15 @@ def set_flat_parameters(theta: np.ndarray, params: Sequence[Tensor]) -> None:
 
 @dataclass
 class LBFGSResult:
-    """What the run did: iterations, final cost, whether SciPy reported convergence, the cost per iteration."""
+    """What the run did: iterations, final cost, whether SciPy reported convergence, the cost per iteration,
+    and whether the callback stopped it."""
 
     n_iter: int
     loss: float
     converged: bool
     message: str
     losses: list[float] = field(default_factory=list)
+    stopped: bool = False
 
 
 class _Stop(Exception):
@@ -99,6 +101,6 @@ def minimize_lbfgs(cost: Callable[[], tuple[float, Sequence[np.ndarray | None]]]
                                    "gtol": float(tol), "ftol": float(ftol)})
     except _Stop:
         set_flat_parameters(accepted["theta"], params)
-        return LBFGSResult(len(losses), losses[-1], False, "stopped by the callback", losses)
+        return LBFGSResult(len(losses), losses[-1], False, "stopped by the callback", losses, stopped=True)
     set_flat_parameters(result.x, params)
     return LBFGSResult(int(result.nit), float(result.fun), bool(result.success), str(result.message), losses)
