@@ -51,7 +51,7 @@ def test_pde_burgers_prints_relative_and_max_error_and_slices(tmp_path, capsys):
 @pytest.mark.parametrize("argv, message", [
     (["ode", "decay", "--hidden", "16", "16"], "--hidden 16,16"),
     (["ode", "decay", "--hidden", "16,x"], "comma-separated"),
-    (["ode", "decay", "--hidden", "0"], "--hidden widths must be positive"),
+    (["ode", "decay", "--hidden", "0"], "--hidden sizes must be positive"),
     (["ode", "decay", "--points", "1"], "--points must be at least 2"),
     (["pde", "poisson", "--iterations", "-1"], "--iterations must be >= 0"),
     (["pde", "diffusion", "--adaptive"], "--adaptive needs a random collocation"),

@@ -65,11 +65,13 @@ class EquationConfig:
         if self.iterations == 0 and self.lbfgs_iterations == 0:
             raise ValueError("--iterations and --lbfgs-iterations are both 0, so nothing would be trained; "
                              "give one of them a positive value")
-        if self.points is not None and self.points < 2:
-            raise ValueError(f"--points must be at least 2 (the equation needs 2 collocation points along each "
-                             f"coordinate, usually many more), got {self.points}")
+        if self.points is not None and self.points < 1:
+            raise ValueError(f"--points must be a positive integer, got {self.points}")
+        if self.points == 1:
+            raise ValueError("--points must be at least 2 (the equation needs 2 collocation points along each "
+                             "coordinate, usually many more), got 1")
         if self.hidden is not None and (not self.hidden or min(self.hidden) < 1):
-            raise ValueError(f"--hidden widths must be positive integers, got {self.hidden}")
+            raise ValueError(f"--hidden sizes must be positive integers, got {self.hidden}")
         self.output_dir = None if self.output_dir is None else Path(self.output_dir)
 
     @property
