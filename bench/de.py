@@ -8,13 +8,19 @@
    so the ratio against it is conservative. Target: <= 0.1x the lecture's time.
 2. Poisson 1D, -u'' = (3x + x^2) e^x, u(0) = u(1) = 0: nnlab vs neurodiffeq (optional) on an equal
    iteration budget, errors and times.
+3. Side by side with DeepXDE (optional, PyTorch backend, float64, one thread each): Poisson 1D,
+   diffusion, Burgers and the diffusion-coefficient inverse problem, each with the same network,
+   hard conditions, number of points and optimiser budget; error, wall and CPU time of each and the
+   ratio nnlab / DeepXDE. The machine may be shared: CPU seconds are the steadier figure.
+4. Burgers per seed with nnlab's default settings (``--burgers-seeds 0 1 2``): relative L2 error and time.
 
-Run: ``python bench/de.py`` (``--quick`` for a short run).
+Run: ``python bench/de.py`` (``--quick`` for a short run; ``--only deepxde`` or ``--only burgers``).
 """
 from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 
 import numpy as np
@@ -180,12 +186,118 @@ def bench_poisson(quick: bool) -> None:
                 print(f"note: the neurodiffeq comparison failed ({type(exc).__name__}: {exc}); skipped")
 
 
+def _timed(fn, *args, **kwargs):
+    start, cpu = time.perf_counter(), time.process_time()
+    out = fn(*args, **kwargs)
+    return out, time.perf_counter() - start, time.process_time() - cpu
+
+
+def inverse_observations(seed: int = 1):
+    """Ten observations of u = sin(pi x) e^-t at random points of [-1, 1] x [0, 1]."""
+    rng = np.random.default_rng(seed)
+    x, t = rng.uniform(-1, 1, 10), rng.uniform(0, 1, 10)
+    return np.stack([x, t], axis=1), np.sin(np.pi * x) * np.exp(-t)
+
+
+def nnlab_inverse(lbfgs: int):
+    import nnlab
+    from nnlab.de import InitialBoundary1D, Observations, diff, solve
+
+    def residual(x, t, u, C):
+        return diff(u, t) - C * diff(u, x, 2) + nnlab.exp(-t) * (1.0 - np.pi ** 2) * nnlab.sin(np.pi * x)
+
+    points, values = inverse_observations()
+    s = solve(residual, InitialBoundary1D(-1, 1, 0, initial=lambda x: nnlab.sin(np.pi * x)), [(-1, 1), (0, 1)],
+              hidden=(16, 16), collocation="chebyshev", n_points=(12, 12), iterations=0, lbfgs_iterations=lbfgs,
+              coefficients={"C": 2.0}, observations=Observations(points, values))
+    return abs(s.coefficients["C"] - 1.0), s.iterations, s.coefficients["C"]
+
+
+def bench_deepxde(quick: bool) -> None:
+    """Table: problem, error and time of nnlab and DeepXDE, one thread each, and the time ratio."""
+    import warnings
+
+    try:
+        import _deepxde as dx  # bench/_deepxde.py
+        dx._setup()
+    except ImportError as exc:
+        print(f"note: DeepXDE is not installed ({exc}); skipping the side-by-side table (pip install nnlab[bench])")
+        return
+    from nnlab._threads import blas_threads
+    from nnlab.de.burgers import relative_l2
+    from nnlab.de.problems import burgers, diffusion1d
+
+    def nnlab_problem(problem, error, **kw):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            s = problem.solve(**kw)
+        return error(problem, s), s.iterations
+
+    def burgers_error(problem, s):
+        X, T = np.meshgrid(np.linspace(-1, 1, 256), np.linspace(0, 1, 101), indexing="ij")
+        return relative_l2(s(X, T), problem.exact(X, T))
+
+    scale = 0.2 if quick else 1.0
+    cases = [
+        ("Poisson 1D (max error)", lambda: nnlab_problem(poisson1d(), lambda p, s: p.max_error(s), iterations=0,
+                                                        lbfgs_iterations=int(500 * scale)),
+         lambda: dx.poisson1d(lbfgs=int(500 * scale))),
+        ("diffusion (max error)", lambda: nnlab_problem(diffusion1d(), lambda p, s: p.max_error(s), iterations=0,
+                                                       lbfgs_iterations=int(2000 * scale)),
+         lambda: dx.diffusion1d(lbfgs=int(2000 * scale))),
+        ("inverse C (|C - 1|)", lambda: nnlab_inverse(int(1000 * scale))[:2],
+         lambda: dx.diffusion_inverse(inverse_observations(), lbfgs=int(1000 * scale))[:2]),
+        ("Burgers (rel. L2)", lambda: nnlab_problem(burgers(), burgers_error, hidden=(20, 20, 20), collocation="latin",
+                                                   n_points=2540, iterations=int(3000 * scale), lr=1e-3,
+                                                   lbfgs_iterations=int(5000 * scale)),
+         lambda: dx.burgers(adam=int(3000 * scale), lbfgs=int(5000 * scale))),
+    ]
+    print("== side by side with DeepXDE (PyTorch backend), same network, points and budget, one thread each ==")
+    print("| problem | nnlab error | nnlab its | nnlab wall s | nnlab CPU s | DeepXDE error | DeepXDE its | "
+          "DeepXDE wall s | DeepXDE CPU s | CPU ratio |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for name, ours, theirs in cases:
+        with blas_threads(1):
+            (err, its), wall, cpu = _timed(ours)
+        d_err, (d_wall, d_cpu, d_its) = theirs()
+        print(f"| {name} | {err:.2e} | {its} | {wall:.2f} | {cpu:.2f} | {d_err:.2e} | {d_its} | {d_wall:.2f} | "
+              f"{d_cpu:.2f} | {cpu / d_cpu:.2f}x |", flush=True)
+
+
+def bench_burgers(seeds, quick: bool) -> None:
+    """nnlab's default Burgers settings per seed: relative L2 error, wall and CPU time."""
+    from nnlab._threads import blas_threads
+    from nnlab.de.burgers import relative_l2
+    from nnlab.de.problems import burgers
+
+    problem = burgers()
+    X, T = np.meshgrid(np.linspace(-1, 1, 256), np.linspace(0, 1, 101), indexing="ij")
+    reference = problem.exact(X, T)
+    print("== Burgers, nnlab's default settings (nnlab pde burgers) ==")
+    print("| seed | relative L2 | max error | iterations | wall s | CPU s |")
+    print("|---|---|---|---|---|---|")
+    for seed in seeds:
+        kw = {"iterations": problem.settings.get("iterations", 0) // 5,
+              "lbfgs_iterations": problem.settings["lbfgs_iterations"] // 5} if quick else {}
+        with blas_threads(1):
+            s, wall, cpu = _timed(problem.solve, seed=seed, **kw)
+        u = s(X, T)
+        print(f"| {seed} | {relative_l2(u, reference):.2e} | {np.max(np.abs(u - reference)):.2e} | {s.iterations} | "
+              f"{wall:.1f} | {cpu:.1f} |", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a short run")
+    parser.add_argument("--only", choices=("lecture", "poisson", "deepxde", "burgers"), default=None)
+    parser.add_argument("--burgers-seeds", type=int, nargs="+", default=[0, 1, 2])
     args = parser.parse_args()
-    bench_lecture(args.quick)
-    bench_poisson(args.quick)
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    steps = {"lecture": lambda: bench_lecture(args.quick), "poisson": lambda: bench_poisson(args.quick),
+             "deepxde": lambda: bench_deepxde(args.quick), "burgers": lambda: bench_burgers(args.burgers_seeds, args.quick)}
+    for name, step in steps.items():
+        if args.only in (None, name):
+            step()
 
 
 if __name__ == "__main__":

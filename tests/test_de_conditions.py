@@ -7,15 +7,15 @@ import nnlab
 from nnlab import Tensor
 from nnlab.de import (
     IVP, DirichletBVP, DirichletNeumannBVP, DirichletRectangle, InitialBoundary1D, NeumannDirichletBVP, Solver, diff,
-    mlp,
 )
 from nnlab.de.solver import _Trial
+from nnlab.models import mlp
 
 
 def trial(condition, domain, seed=3, n_out=1):
     """The trial solution of an untrained random network, as used by the solver."""
     lower, upper = np.asarray(domain, float).reshape(-1, 2).T
-    net = mlp(lower.size, n_out, hidden=(8, 8), rng=seed)
+    net = mlp(lower.size, (8, 8), n_out, "tanh", dtype=np.float64, rng=seed)
     conditions = condition if isinstance(condition, list) else [condition]
     return _Trial(net, conditions, lower, upper, scale_inputs=True)
 

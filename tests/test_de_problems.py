@@ -61,7 +61,8 @@ def test_lotka_volterra_reference_is_solve_ivp():
 
 
 def test_registry():
-    assert set(PROBLEMS) == {"decay", "logistic", "oscillator", "lotka-volterra", "poisson", "diffusion", "poisson2d"}
+    assert set(PROBLEMS) == {"decay", "logistic", "oscillator", "lotka-volterra", "poisson", "diffusion", "poisson2d",
+                             "burgers"}
     with pytest.raises(ValueError, match="decay"):
         get_problem("heat")
 

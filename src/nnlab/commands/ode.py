@@ -14,45 +14,35 @@ def add_solver_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quick", action="store_true", help="a short run (a fifth of the iterations)")
     parser.add_argument("--iterations", type=int, default=None, help="first-order (Adam) iterations")
     parser.add_argument("--lbfgs-iterations", type=int, default=None, help="L-BFGS iterations after Adam")
-    parser.add_argument("--hidden", type=int, nargs="+", default=None, help="hidden layer sizes, e.g. 16 16")
+    # nargs="+" only to recognise the old form --hidden 16 16 and name the right one
+    parser.add_argument("--hidden", nargs="+", default=None, metavar="N,N", help="hidden layer widths, e.g. 16,16")
     parser.add_argument("--collocation", choices=("grid", "chebyshev", "uniform", "latin"), default=None)
     parser.add_argument("--points", type=int, default=None, help="collocation points (per coordinate for grids)")
     parser.add_argument("--seed", type=int, default=0)
 
 
-def check_solver_arguments(args: argparse.Namespace) -> None:
-    """Refuse option values that cannot give a solution (ValueError naming the option)."""
-    for name in ("iterations", "lbfgs_iterations"):
-        value = getattr(args, name)
-        if value is not None and value < 0:
-            raise ValueError(f"--{name.replace('_', '-')} must be >= 0, got {value}")
-    if args.iterations == 0 and args.lbfgs_iterations == 0:
-        raise ValueError("--iterations and --lbfgs-iterations are both 0, so nothing would be trained; "
-                         "give one of them a positive value")
-    if args.points is not None and args.points < 1:
-        raise ValueError(f"--points must be a positive integer, got {args.points}")
-    if args.hidden and min(args.hidden) < 1:
-        raise ValueError(f"--hidden sizes must be positive integers, got {args.hidden}")
+def hidden_widths(values: list[str] | None) -> tuple[int, ...] | None:
+    """``--hidden 16,16`` as (16, 16); the old form ``--hidden 16 16`` is refused naming the right one."""
+    if values is None:
+        return None
+    if len(values) > 1:
+        raise ValueError(f"--hidden takes one comma-separated list of widths; use --hidden {','.join(values)}")
+    try:
+        widths = tuple(int(v) for v in values[0].split(","))
+    except ValueError:
+        raise ValueError(f"--hidden expects comma-separated positive integers such as 16,16, got {values[0]!r}") from None
+    return widths
 
 
-def solver_overrides(args: argparse.Namespace, problem, dim: int) -> dict:
-    from nnlab.de.experiments import quick_settings
+def config_from(args: argparse.Namespace, **extra):
+    """The :class:`~nnlab.experiments.equations.EquationConfig` of the parsed options."""
+    from nnlab.experiments.equations import EquationConfig
 
-    check_solver_arguments(args)
-    kw = quick_settings(problem) if args.quick else {}
-    if args.iterations is not None:
-        kw["iterations"] = args.iterations
-    if args.lbfgs_iterations is not None:
-        kw["lbfgs_iterations"] = args.lbfgs_iterations
-    if args.hidden:
-        kw["hidden"] = tuple(args.hidden)
-    if args.collocation:
-        kw["collocation"] = args.collocation
-    if args.points is not None:
-        random = (args.collocation or problem.settings.get("collocation", "grid")) in ("uniform", "latin")
-        kw["n_points"] = args.points if dim == 1 or random else (args.points,) * dim
-    kw["seed"] = args.seed
-    return kw
+    config = EquationConfig(problem=args.problem, output_dir=None, quick=args.quick, iterations=args.iterations,
+                            lbfgs_iterations=args.lbfgs_iterations, hidden=hidden_widths(args.hidden),
+                            collocation=args.collocation, points=args.points, seed=args.seed, **extra)
+    config.output_dir = output_dir(args)  # created once the options are known to be good
+    return config
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -61,30 +51,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_output_dir(parser, "ode")
 
 
-def report(result: dict, out) -> None:
-    print(f"max error: {result['max_error']:.3e}")
-    print(f"iterations: {result['iterations']}")
-    print(f"wall time: {result['wall_time']:.2f} s")
-    print(f"figures in: {out}")
-
-
 def run(args: argparse.Namespace) -> int:
-    from nnlab.de.experiments import run_eigen, run_problem
-    from nnlab.de.problems import get_problem
+    from nnlab.experiments import equations
 
-    check_solver_arguments(args)
-    out = output_dir(args)
-    if args.problem == "eigen":
-        settings = {"lbfgs_iterations": 60} if args.quick else {}
-        if args.lbfgs_iterations is not None:
-            settings["lbfgs_iterations"] = args.lbfgs_iterations
-        result = run_eigen(out, seed=args.seed, **settings)
-        for which, r in result["results"].items():
-            print(f"{which} eigenvalue: {r.value:.10f} (eigh {result['exact'][which]:.10f}, relative error "
-                  f"{result['relative_errors'][which]:.2e}, {r.windows} windows)")
-        report(result, out)
-        return 0
-    problem = get_problem(args.problem)
-    result = run_problem(problem, out, **solver_overrides(args, problem, 1))
-    report(result, out)
+    print(equations.run(config_from(args)).printed())
     return 0

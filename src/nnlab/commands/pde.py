@@ -3,30 +3,23 @@ from __future__ import annotations
 
 import argparse
 
-from nnlab.commands._common import add_output_dir, output_dir
-from nnlab.commands.ode import add_solver_arguments, check_solver_arguments, report, solver_overrides
+from nnlab.commands._common import add_output_dir
+from nnlab.commands.ode import add_solver_arguments, config_from
 
-HELP = "solve a PDE or boundary-value problem with a neural network (poisson, diffusion, poisson2d)"
-CHOICES = ("poisson", "diffusion", "poisson2d")
+HELP = "solve a PDE or boundary-value problem with a neural network (poisson, diffusion, poisson2d, burgers)"
+CHOICES = ("poisson", "diffusion", "poisson2d", "burgers")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("problem", choices=CHOICES, help="which equation")
     add_solver_arguments(parser)
+    parser.add_argument("--adaptive", action="store_true",
+                        help="residual-based adaptive collocation (random collocation only, e.g. burgers)")
     add_output_dir(parser, "pde")
 
 
 def run(args: argparse.Namespace) -> int:
-    from nnlab.de.experiments import diffusion_comparison, run_problem
-    from nnlab.de.problems import get_problem
+    from nnlab.experiments import equations
 
-    check_solver_arguments(args)
-    out = output_dir(args)
-    problem = get_problem(args.problem)
-    result = run_problem(problem, out, **solver_overrides(args, problem, len(problem.domain)))
-    report(result, out)
-    if args.problem == "diffusion":
-        comparison = diffusion_comparison(problem, result["solution"], out)
-        for label, err in comparison["errors"].items():
-            print(f"max error at t = 0.02, 0.5 ({label}): {err:.3e}")
+    print(equations.run(config_from(args, adaptive=args.adaptive)).printed())
     return 0

@@ -13,7 +13,8 @@ import numpy as np
 
 from nnlab.nn.module import as_generator
 
-__all__ = ["Sampler", "Grid", "Uniform", "Chebyshev", "LatinHypercube", "SAMPLERS", "get_sampler", "as_box"]
+__all__ = ["Sampler", "Grid", "Uniform", "Chebyshev", "LatinHypercube", "ResidualAdaptive", "SAMPLERS", "get_sampler",
+           "as_box"]
 
 
 def as_box(domain) -> tuple[np.ndarray, np.ndarray]:
@@ -158,6 +159,75 @@ class LatinHypercube(Sampler):
     def sample(self) -> np.ndarray:
         strata = np.stack([self.rng.permutation(self.n) for _ in range(self.dim)], axis=1)
         return self._scale((strata + self.rng.uniform(0.0, 1.0, strata.shape)) / self.n)
+
+
+class ResidualAdaptive(Sampler):
+    """Residual-based adaptive collocation around a base sampler (Lu et al. 2021; Wu et al. 2023).
+
+    The solver calls :meth:`refine` every ``every`` iterations with a function giving the squared
+    residual at given points. ``candidates`` points are drawn uniformly in the box and
+
+    - ``mode='add'`` (RAR): the ``add`` candidates with the largest residual join the points;
+    - ``mode='resample'`` (RAD): the points are redrawn from the candidates with probability
+      p(x) proportional to r(x)^2 / mean(r^2) + 1, so they crowd where the residual is large while
+      every region keeps some.
+
+    Until the first refinement, and between refinements, :meth:`sample` returns the same points.
+
+    Parameters
+    ----------
+    base : Sampler
+        The initial points (sampled once).
+    every : int
+        Iterations between refinements.
+    candidates : int
+        Candidate points drawn per refinement.
+    add : int
+        Points added per refinement (mode 'add').
+    mode : 'add' or 'resample'
+    rng : Generator or int
+    """
+
+    random = False  # the points change only in refine()
+
+    def __init__(self, base: Sampler, every: int = 500, candidates: int = 10_000, add: int = 100,
+                 mode: str = "add", rng: np.random.Generator | int | None = None):
+        if not isinstance(base, Sampler):
+            raise TypeError(f"ResidualAdaptive: base must be a Sampler (e.g. LatinHypercube(1000, box)), "
+                            f"got {type(base).__name__}")
+        super().__init__(np.stack([base.lower, base.upper], axis=1))
+        if mode not in ("add", "resample"):
+            raise ValueError(f"ResidualAdaptive: mode must be 'add' or 'resample', got {mode!r}")
+        self.base, self.mode = base, mode
+        self.every = _count(every, "ResidualAdaptive every")
+        self.candidates = _count(candidates, "ResidualAdaptive candidates")
+        self.add = _count(add, "ResidualAdaptive add")
+        self.rng = as_generator(rng)
+        self._points: np.ndarray | None = None
+        self.refinements = 0
+
+    def sample(self) -> np.ndarray:
+        if self._points is None:
+            self._points = np.asarray(self.base.sample(), dtype=np.float64)
+        return self._points
+
+    def refine(self, squared_residual) -> np.ndarray:
+        """New points from ``squared_residual(points (n, d)) -> (n,)``; returns them (also kept for sample())."""
+        points = self.sample()
+        candidates = self._scale(self.rng.uniform(0.0, 1.0, (self.candidates, self.dim)))
+        r2 = np.asarray(squared_residual(candidates), dtype=np.float64).ravel()
+        if r2.shape != (self.candidates,) or not np.all(np.isfinite(r2)):
+            raise FloatingPointError("ResidualAdaptive: the residual is not finite at the candidate points")
+        if self.mode == "add":
+            worst = np.argsort(r2)[-self.add:]
+            self._points = np.concatenate([points, candidates[worst]])
+        else:
+            p = r2 / max(float(r2.mean()), 1e-300) + 1.0
+            chosen = self.rng.choice(self.candidates, size=min(points.shape[0], self.candidates), replace=False,
+                                     p=p / p.sum())
+            self._points = candidates[chosen]
+        self.refinements += 1
+        return self._points
 
 
 SAMPLERS = {"grid": Grid, "uniform": Uniform, "chebyshev": Chebyshev, "latin": LatinHypercube,

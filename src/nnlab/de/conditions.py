@@ -20,12 +20,12 @@ from typing import Any, Callable, Union
 
 import numpy as np
 
-from nnlab.de.jets import Jet
+from nnlab.de.jets import Taylor
 from nnlab.tensor import Tensor
 
 __all__ = [
     "Condition", "NoCondition", "IVP", "DirichletBVP", "NeumannDirichletBVP", "DirichletNeumannBVP",
-    "DirichletRectangle", "InitialBoundary1D",
+    "DirichletRectangle", "InitialBoundary1D", "Initial1D",
 ]
 
 BoundaryData = Union[float, Callable]
@@ -35,7 +35,7 @@ def _value(data: BoundaryData, at):
     """Boundary data at ``at``: a constant as it is, a function called on ``at``."""
     if not callable(data):
         return data
-    if isinstance(at, Jet):  # the solver's forward-mode path carries the derivatives along
+    if isinstance(at, Taylor):  # the solver's forward-mode path carries the derivatives along
         return at.apply(data)
     return data(at)
 
@@ -241,6 +241,27 @@ class InitialBoundary1D(Condition):
         a = (1.0 - s) * _value(self.left, t) + s * _value(self.right, t)
         a = a + _value(self.initial, x) - ((1.0 - s) * self._f_ends[0] + s * self._f_ends[1])
         return a + s * (1.0 - s) * (t - self.t0) * output
+
+
+class Initial1D(Condition):
+    """Space x time with an initial value only: u(x, t0) = f(x); the boundary is left to the equation
+    or to penalty terms (:class:`nnlab.de.SoftCondition`, e.g. a periodic boundary).
+
+    The trial solution::
+
+        u = f(x) + (t - t0) N
+
+    Coordinates are (x, t).
+    """
+
+    n_coordinates = 2
+
+    def __init__(self, t0: float, initial: BoundaryData):
+        self.t0, self.initial = _number(t0, "Initial1D t0"), initial
+
+    def parameterize(self, output: Tensor, x: Tensor, t: Tensor) -> Tensor:
+        """u = f(x) + (t - t0) N."""
+        return _value(self.initial, x) + (t - self.t0) * output
 
 
 def check_conditions(conditions, n_coordinates: int) -> list[Condition]:

@@ -13,11 +13,12 @@ from typing import Callable
 import numpy as np
 
 import nnlab
+from nnlab.de.burgers import NU, burgers_reference
 from nnlab.de.conditions import IVP, DirichletBVP, DirichletRectangle, InitialBoundary1D
 from nnlab.de.solver import Solution, Solver, diff
 
 __all__ = ["Problem", "PROBLEMS", "get_problem", "decay", "logistic", "oscillator", "lotka_volterra",
-           "poisson1d", "diffusion1d", "poisson2d"]
+           "poisson1d", "diffusion1d", "poisson2d", "burgers"]
 
 
 @dataclass
@@ -51,6 +52,11 @@ class Problem:
         """max |u - u_exact| over the fine grid (all unknowns)."""
         coords = self.grid(n)
         return float(np.max(np.abs(solution(*coords) - self.exact(*coords))))
+
+
+#: Burgers: see docs/11-differential-equations.md for what each choice gave
+BURGERS_SETTINGS = dict(hidden=(20, 20, 20), collocation="latin", n_points=2540, iterations=1000, lr=1e-3,
+                        lbfgs_iterations=6000, adaptive=dict(every=1000, candidates=20_000, add=250, mode="add"))
 
 
 def decay(gamma: float = 2.0, g0: float = 10.0, t1: float = 1.0) -> Problem:
@@ -155,9 +161,23 @@ def poisson2d() -> Problem:
     )
 
 
+def burgers(nu: float = NU) -> Problem:
+    """Burgers' equation u_t + u u_x = nu u_xx on [-1, 1] x [0, 1], u(x, 0) = -sin(pi x), u(+-1, t) = 0
+    (nu = 0.01 / pi: a shock forms at x = 0 by t = 1 / pi); reference by the Cole-Hopf transform."""
+    return Problem(
+        "burgers", f"Burgers u_t + u u_x = {nu:.5f} u_xx, u(x, 0) = -sin(pi x), u(+-1, t) = 0",
+        residual=lambda x, t, u: diff(u, t) + u * diff(u, x) - nu * diff(u, x, 2),
+        conditions=[InitialBoundary1D(-1.0, 1.0, 0.0, initial=lambda x: -nnlab.sin(np.pi * x))],
+        domain=[(-1.0, 1.0), (0.0, 1.0)],
+        exact=lambda x, t: burgers_reference(x, t, nu),
+        settings=BURGERS_SETTINGS,
+        coordinates=("x", "t"),
+    )
+
+
 PROBLEMS: dict[str, Callable[..., Problem]] = {
     "decay": decay, "logistic": logistic, "oscillator": oscillator, "lotka-volterra": lotka_volterra,
-    "poisson": poisson1d, "diffusion": diffusion1d, "poisson2d": poisson2d,
+    "poisson": poisson1d, "diffusion": diffusion1d, "poisson2d": poisson2d, "burgers": burgers,
 }
 
 

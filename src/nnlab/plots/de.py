@@ -9,12 +9,32 @@ import numpy as np
 from nnlab.plots import new_figure, save
 
 __all__ = ["plot_solution_1d", "plot_error_1d", "plot_loss_history", "plot_heatmaps_2d",
-           "plot_diffusion_comparison", "plot_eigen_convergence"]
+           "plot_diffusion_comparison", "plot_eigen_convergence", "plot_slices"]
 
 
 def _rows(values: np.ndarray) -> np.ndarray:
     values = np.asarray(values)
     return values[None] if values.ndim == 1 else values
+
+
+def _positive(errors: np.ndarray) -> np.ndarray:
+    """Errors for a log axis: boundary values held exactly (errors at rounding level, below 1e-14 of the
+    largest error or 1e-15) become NaN, i.e. not drawn."""
+    errors = np.abs(np.asarray(errors, dtype=np.float64))
+    floor = max(1e-15, 1e-14 * float(np.nanmax(errors, initial=0.0)))
+    return np.where(errors > floor, errors, np.nan)
+
+
+def _error_limits(ax, *errors: np.ndarray) -> None:
+    """Log-axis limits from the data's meaningful range: a few points near exact boundary values
+    (errors of 1e-16 and below) would otherwise stretch the axis over ten decades of nothing."""
+    values = np.concatenate([np.ravel(e) for e in errors])
+    values = values[np.isfinite(values) & (values > 0)]
+    if values.size == 0:
+        return
+    top = values.max()
+    bottom = max(np.percentile(values, 5), top * 1e-10)
+    ax.set_ylim(bottom / 3, top * 3)
 
 
 def plot_solution_1d(x: np.ndarray, network: np.ndarray, exact: np.ndarray, path: str | Path,
@@ -34,8 +54,10 @@ def plot_error_1d(x: np.ndarray, network: np.ndarray, exact: np.ndarray, path: s
                   names: Sequence[str] = ("u",), xlabel: str = "t") -> Path:
     """|network - exact| on a log scale."""
     fig, ax = new_figure(figsize=(6, 4))
-    for name, u, e in zip(names, _rows(network), _rows(exact)):
-        ax.semilogy(x, np.maximum(np.abs(u - e), 1e-16), label=name)
+    errors = [_positive(u - e) for u, e in zip(_rows(network), _rows(exact))]
+    for name, err in zip(names, errors):
+        ax.semilogy(x, err, label=name)
+    _error_limits(ax, *errors)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("absolute error")
     ax.set_title("error of the network solution")
@@ -63,22 +85,24 @@ def plot_loss_history(history: dict, path: str | Path) -> Path:
 
 
 def plot_heatmaps_2d(X: np.ndarray, Y: np.ndarray, network: np.ndarray, exact: np.ndarray, path: str | Path,
-                     labels: Sequence[str] = ("x", "y")) -> Path:
+                     labels: Sequence[str] = ("x", "y"), title: str = "") -> Path:
     """Three heat maps: network solution, exact solution, absolute error."""
     fig, axes = new_figure(1, 3, figsize=(13, 3.8))
     extent = (X.min(), X.max(), Y.min(), Y.max())
-    for ax, values, title in zip(axes, (network, exact, np.abs(network - exact)),
-                                 ("network", "exact", "absolute error")):
+    for ax, values, name in zip(axes, (network, exact, np.abs(network - exact)),
+                                ("network", "exact", "absolute error")):
         im = ax.imshow(values.T, origin="lower", extent=extent, aspect="auto", cmap="viridis")
         ax.set_xlabel(labels[0])
         ax.set_ylabel(labels[1])
-        ax.set_title(title)
+        ax.set_title(name)
         fig.colorbar(im, ax=ax)
+    if title:
+        fig.suptitle(title)
     return save(fig, path)
 
 
 def plot_diffusion_comparison(x: np.ndarray, times: Sequence[float], network: np.ndarray, exact: np.ndarray,
-                              fd: dict, path: str | Path) -> Path:
+                              fd: dict, path: str | Path, title: str = "") -> Path:
     """Profiles at each time: network, finite differences ({label: (x_fd, u_fd)}), exact; errors below."""
     fig, axes = new_figure(2, len(times), figsize=(5 * len(times), 7))
     axes = np.asarray(axes).reshape(2, len(times))
@@ -91,13 +115,17 @@ def plot_diffusion_comparison(x: np.ndarray, times: Sequence[float], network: np
         top.set_title(f"t = {t:g}")
         top.set_xlabel("x")
         top.legend()
-        bottom.semilogy(x, np.maximum(np.abs(network[k] - exact[k]), 1e-16), label="network")
+        errors = [_positive(network[k] - exact[k])]
+        bottom.semilogy(x, errors[0], label="network")
         for label, (xf, uf) in fd.items():
-            ex = np.interp(xf, x, exact[k])
-            bottom.semilogy(xf, np.maximum(np.abs(uf[k] - ex), 1e-16), "o--" if xf.size < 30 else ":", ms=3, label=label)
+            errors.append(_positive(uf[k] - np.interp(xf, x, exact[k])))
+            bottom.semilogy(xf, errors[-1], "o--" if xf.size < 30 else ":", ms=3, label=label)
+        _error_limits(bottom, *errors)
         bottom.set_xlabel("x")
-        bottom.set_ylabel("absolute error")
+        bottom.set_ylabel("absolute error (boundary values are exact)")
         bottom.legend()
+    if title:
+        fig.suptitle(title)
     return save(fig, path)
 
 
@@ -111,4 +139,26 @@ def plot_eigen_convergence(results: dict, exact: dict, path: str | Path) -> Path
     ax.set_ylabel("relative error of the eigenvalue")
     ax.set_title("Yi et al. flow solved by networks")
     ax.legend()
+    return save(fig, path)
+
+
+def plot_slices(problem, solution, times: Sequence[float], path: str | Path, title: str = "") -> Path:
+    """A 1D-in-space problem: solution and reference against x at a few times (top), their difference (bottom)."""
+    (x0, x1), _ = problem.domain
+    x = np.linspace(x0, x1, 401)
+    fig, axes = new_figure(2, len(times), figsize=(4.5 * len(times), 6.5))
+    axes = np.asarray(axes).reshape(2, len(times))
+    for k, t in enumerate(times):
+        u, ref = solution(x, np.full_like(x, t)), problem.exact(x, np.full_like(x, t))
+        top, bottom = axes[0, k], axes[1, k]
+        top.plot(x, ref, "k-", lw=3, alpha=0.3, label="reference")
+        top.plot(x, u, "r--", lw=1.2, label="network")
+        top.set_title(f"t = {t:g}")
+        top.set_xlabel(problem.coordinates[0])
+        top.legend()
+        bottom.plot(x, u - ref)
+        bottom.set_xlabel(problem.coordinates[0])
+        bottom.set_ylabel("network - reference")
+    if title:
+        fig.suptitle(title)
     return save(fig, path)

@@ -1,39 +1,32 @@
-"""Neural solutions of ODEs and PDEs with trial solutions, against their exact solutions."""
+"""Neural solutions of ODEs and PDEs with trial solutions, against their exact solutions.
+
+Each problem is one :func:`nnlab.experiments.equations.run`, the same call ``nnlab ode`` and
+``nnlab pde`` make; this section lays out the Results.
+"""
 from __future__ import annotations
 
 from nnlab.report._core import Context, Figure, SectionResult, SectionSpec, Table
 
-# Fractions of each problem's default L-BFGS budget (its default run reaches the issue's bounds).
+# Fractions of each problem's default iteration budget (its default run reaches the issue's bounds).
 BUDGET = {"full": 1.0, "quick": 0.2, "smoke": 0.05}
-
-
-def _settings(problem, mode: str) -> dict:
-    s = problem.settings
-    return {"iterations": int(s.get("iterations", 0) * BUDGET[mode]),
-            "lbfgs_iterations": max(20, int(s.get("lbfgs_iterations", 0) * BUDGET[mode]))}
+COLUMNS = ["problem", "equation", "max error", "iterations", "time (s)"]
 
 
 def _solve(names, ctx: Context) -> tuple[list, list, dict]:
-    from nnlab.de.experiments import run_problem
     from nnlab.de.problems import get_problem
+    from nnlab.experiments.equations import CAPTIONS, EquationConfig, run
 
-    figures, rows, solutions = [], [], {}
+    figures, rows, results = [], [], {}
     for name in names:
-        problem = get_problem(name)
-        directory = ctx.directory / name
-        directory.mkdir(parents=True, exist_ok=True)
-        result = run_problem(problem, directory, **_settings(problem, ctx.mode))
-        solutions[name] = (problem, result["solution"])
-        rows.append([name, problem.description, result["max_error"], result["iterations"], result["wall_time"]])
-        captions = {"solution.png": "network and exact solution", "error.png": "error u_network - u_exact",
-                    "solution_2d.png": "network, exact and error over the domain", "loss_history.png": "loss"}
-        for path in result["files"]:
-            if path.name != "loss_history.png" or name == names[0]:
-                figures.append(Figure(path, f"{name}: {captions.get(path.name, path.stem)}"))
-    return figures, rows, solutions
-
-
-COLUMNS = ["problem", "equation", "max error", "iterations", "time (s)"]
+        config = EquationConfig(name, ctx.directory / name, quick=ctx.mode != "full", budget=BUDGET[ctx.mode])
+        result = run(config)
+        results[name] = result
+        rows.append([name, get_problem(name).description, result.numbers["max_error"], result.numbers["iterations"],
+                     result.numbers["wall_time"]])
+        for key, path in result.figures.items():
+            if key != "loss" or name == names[0]:
+                figures.append(Figure(path, f"{name}: {CAPTIONS[key]}"))
+    return figures, rows, results
 
 
 def run_ode(ctx: Context) -> SectionResult:
@@ -43,18 +36,11 @@ def run_ode(ctx: Context) -> SectionResult:
 
 
 def run_pde(ctx: Context) -> SectionResult:
-    from nnlab.de.experiments import diffusion_comparison
-
     names = ["poisson", "diffusion"] + (["poisson2d"] if ctx.mode == "full" else [])
-    figures, rows, solutions = _solve(names, ctx)
-    problem, solution = solutions["diffusion"]
-    comparison = diffusion_comparison(problem, solution, ctx.directory / "diffusion")
-    figures.append(Figure(comparison["file"], "diffusion: network, finite differences (FTCS) and exact solution "
-                                              "at an early and a late time"))
-    errors = Table(["method", "max error at the two times"], [[k, v] for k, v in comparison["errors"].items()],
-                   "Diffusion: network against forward-Euler/centred finite differences")
-    return SectionResult(figures=figures, tables=[Table(COLUMNS, rows, "max |u - u_exact| on a fine grid"), errors],
-                         numbers={f"{r[0]} max error": r[2] for r in rows})
+    figures, rows, results = _solve(names, ctx)
+    tables = [Table(COLUMNS, rows, "max |u - u_exact| on a fine grid")]
+    tables += [Table(t.columns, t.rows, t.caption) for t in results["diffusion"].tables]
+    return SectionResult(figures=figures, tables=tables, numbers={f"{r[0]} max error": r[2] for r in rows})
 
 
 ODE = SectionSpec(
