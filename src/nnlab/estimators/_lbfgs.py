@@ -1,49 +1,25 @@
-"""Full-batch L-BFGS-B on a network's flattened parameters, as scikit-learn's ``solver='lbfgs'``.
+"""Full-batch L-BFGS-B on a network's parameters, as scikit-learn's ``solver='lbfgs'``.
 
 The objective is the same cost the stochastic solvers minimise on a batch,
 
     C(theta) = loss(model(X), y) [weighted by sample_weight] + penalty(model),
 
-evaluated on all rows at once; its gradient comes from the engine's ``backward()``. SciPy's
-``minimize(method='L-BFGS-B', jac=True)`` drives it with ``maxiter``, ``maxfun`` and
-``gtol`` (scikit-learn's ``max_iter``, ``max_fun`` and ``tol``).
+evaluated on all rows at once; its gradient comes from the engine's ``backward()``. The one L-BFGS
+driver, :func:`nnlab.optim.lbfgs.minimize_lbfgs`, runs it with ``maxiter``, ``maxfun`` and ``gtol``
+(scikit-learn's ``max_iter``, ``max_fun`` and ``tol``); this module only builds the cost.
 """
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
 
+from nnlab.optim import lbfgs
+from nnlab.optim.lbfgs import LBFGSResult
 from nnlab.tensor import Tensor
 
-__all__ = ["LBFGSResult", "minimize_lbfgs", "flatten_parameters", "set_flat_parameters"]
-
-
-def flatten_parameters(params: list[Tensor]) -> np.ndarray:
-    """All parameter arrays as one float64 vector (in ``params`` order, C order inside each)."""
-    return np.concatenate([np.asarray(p.data, dtype=np.float64).ravel() for p in params])
-
-
-def set_flat_parameters(theta: np.ndarray, params: list[Tensor]) -> None:
-    """Write the vector ``theta`` back into the parameter arrays (in place, keeping their dtype)."""
-    start = 0
-    for p in params:
-        stop = start + p.data.size
-        p.data[...] = theta[start:stop].reshape(p.data.shape)
-        start = stop
-
-
-@dataclass
-class LBFGSResult:
-    """What the run did: iterations, final cost, whether SciPy reported convergence, the cost per iteration."""
-
-    n_iter: int
-    loss: float
-    converged: bool
-    message: str
-    losses: list[float] = field(default_factory=list)
+__all__ = ["LBFGSResult", "minimize_lbfgs"]
 
 
 def _cost_function(model, X: np.ndarray, y: np.ndarray, loss, sample_weight: np.ndarray | None,
@@ -82,29 +58,18 @@ def minimize_lbfgs(model, X: np.ndarray, y: np.ndarray, loss, *, sample_weight: 
         ``penalty(model) -> Tensor`` added to the cost (L2/L1 on the weights).
     max_iter, max_fun, tol : SciPy's ``maxiter``, ``maxfun`` and ``gtol``.
     """
-    from scipy.optimize import minimize
-
     params = model.parameters()
     cost = _cost_function(model, X, y, loss, sample_weight, penalty)
-    losses: list[float] = []
 
-    def fun(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        set_flat_parameters(theta, params)
+    def value_and_gradients() -> tuple[float, list[Any]]:
         model.zero_grad()
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             value = cost()
             value.backward()
-        grads = [np.zeros(p.data.size) if p.grad is None else np.asarray(p.grad, dtype=np.float64).ravel()
-                 for p in params]
-        return float(value.data), np.concatenate(grads)
-
-    def on_iteration(intermediate_result) -> None:
-        losses.append(float(intermediate_result.fun))
+        return float(value.data), [p.grad for p in params]
 
     model.train()
-    result = minimize(fun, flatten_parameters(params), method="L-BFGS-B", jac=True, callback=on_iteration,
-                      options={"maxiter": int(max_iter), "maxfun": int(max_fun), "gtol": float(tol)})
-    set_flat_parameters(result.x, params)
+    result = lbfgs.minimize_lbfgs(value_and_gradients, params, max_iter=int(max_iter), max_fun=int(max_fun),
+                                  tol=float(tol))
     model.zero_grad()
-    return LBFGSResult(n_iter=int(result.nit), loss=float(result.fun), converged=bool(result.success),
-                       message=str(result.message), losses=losses)
+    return result
