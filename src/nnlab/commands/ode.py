@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from nnlab.commands._common import add_output_dir, output_dir
+from nnlab.commands._common import add_hidden, add_output_dir, output_dir
 
 HELP = "solve an ODE with a neural network (decay, logistic, oscillator, lotka-volterra, eigen)"
 CHOICES = ("decay", "logistic", "oscillator", "lotka-volterra", "eigen")
@@ -14,24 +14,10 @@ def add_solver_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quick", action="store_true", help="a short run (a fifth of the iterations)")
     parser.add_argument("--iterations", type=int, default=None, help="first-order (Adam) iterations")
     parser.add_argument("--lbfgs-iterations", type=int, default=None, help="L-BFGS iterations after Adam")
-    # nargs="+" only to recognise the old form --hidden 16 16 and name the right one
-    parser.add_argument("--hidden", nargs="+", default=None, metavar="N,N", help="hidden layer widths, e.g. 16,16")
+    add_hidden(parser, None)
     parser.add_argument("--collocation", choices=("grid", "chebyshev", "uniform", "latin"), default=None)
     parser.add_argument("--points", type=int, default=None, help="collocation points (per coordinate for grids)")
     parser.add_argument("--seed", type=int, default=0)
-
-
-def hidden_widths(values: list[str] | None) -> tuple[int, ...] | None:
-    """``--hidden 16,16`` as (16, 16); the old form ``--hidden 16 16`` is refused naming the right one."""
-    if values is None:
-        return None
-    if len(values) > 1:
-        raise ValueError(f"--hidden takes one comma-separated list of widths; use --hidden {','.join(values)}")
-    try:
-        widths = tuple(int(v) for v in values[0].split(","))
-    except ValueError:
-        raise ValueError(f"--hidden expects comma-separated positive integers such as 16,16, got {values[0]!r}") from None
-    return widths
 
 
 def config_from(args: argparse.Namespace, **extra):
@@ -39,7 +25,7 @@ def config_from(args: argparse.Namespace, **extra):
     from nnlab.experiments.equations import EquationConfig
 
     config = EquationConfig(problem=args.problem, output_dir=None, quick=args.quick, iterations=args.iterations,
-                            lbfgs_iterations=args.lbfgs_iterations, hidden=hidden_widths(args.hidden),
+                            lbfgs_iterations=args.lbfgs_iterations, hidden=args.hidden,
                             collocation=args.collocation, points=args.points, seed=args.seed, **extra)
     config.output_dir = output_dir(args)  # created once the options are known to be good
     return config
