@@ -2,7 +2,8 @@
 
 nnlab keeps as its own code only what the lecture writes as teaching code: the lecture's
 ``train_test_split_numpy`` (here :func:`train_test_split`, which is also nnlab's one splitter of
-rows: the training loop's ``validation_split`` and the estimators' early-stopping split use it) and
+rows: the training loop's ``validation_split`` uses it; the scikit-learn estimators' early-stopping
+split is scikit-learn's own, so that their validation rows and training path are scikit-learn's) and
 its ``to_categorical_numpy`` (here :func:`one_hot`, for NumPy labels; it delegates to
 :func:`nnlab.functional.one_hot`). The scalers are scikit-learn's
 ``StandardScaler`` (z = (x - mean) / std) and ``MinMaxScaler``, fitted on the training set only;
