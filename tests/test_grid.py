@@ -200,3 +200,24 @@ def test_grid_command_malformed_list_names_the_option(capsys):
         main(["grid", "--etas", "a,b"])
     assert exit_info.value.code == 2
     assert capsys.readouterr().err.strip().splitlines()[-1].startswith("nnlab grid: error: argument --etas")
+
+
+def test_experiments_package_exports_every_config_and_module():
+    """`nnlab.experiments` exports each experiment's config beside GridConfig, and each module's run."""
+    import dataclasses
+
+    from nnlab import experiments
+
+    names = ["activations", "perceptron", "digits", "grid", "compare", "cnn", "vanishing", "rbf", "rnn", "rbm"]
+    configs = [experiments.ActivationsConfig, experiments.PerceptronConfig, experiments.DigitsConfig,
+               experiments.GridConfig, experiments.CompareConfig, experiments.CNNConfig, experiments.VanishingConfig,
+               experiments.RBFConfig, experiments.RNNConfig, experiments.RBMConfig]
+    for name, config in zip(names, configs):
+        module = getattr(experiments, name)
+        assert name in experiments.__all__ and config.__name__ in experiments.__all__
+        assert dataclasses.is_dataclass(config) and config.__module__ == module.__name__
+        assert callable(module.run) and "Result" in str(module.run.__annotations__["return"])
+    from nnlab.experiments.grid import GridConfig
+    from nnlab.experiments.result import Result
+
+    assert experiments.GridConfig is GridConfig and experiments.Result is Result
