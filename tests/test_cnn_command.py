@@ -1,4 +1,5 @@
 """`nnlab cnn --dataset mnist|fashion-mnist`: where the IDX files are found, LeNet, class-named confusion matrix."""
+import argparse
 import json
 import os
 from pathlib import Path
@@ -67,7 +68,7 @@ def test_cnn_dataset_choices_and_data_dir_default():
     from nnlab.commands import cnn
     from nnlab.experiments.cnn import config_from
 
-    parser = __import__("argparse").ArgumentParser()
+    parser = argparse.ArgumentParser()
     cnn.add_arguments(parser)
     args = parser.parse_args(["--dataset", "fashion-mnist"])
     assert args.data_dir is None

@@ -109,14 +109,14 @@ def _confusion_figure(cm, classes, path: Path, title: str) -> Path:
 
 
 def run(config: CNNConfig) -> Result:
-    """Train the network, plot its filters, feature maps and learning curves, save it."""
+    """Train the network, plot its filters, feature maps, learning curves and confusion matrix, save it."""
     import numpy as np
 
+    from nnlab.data import get_image_dataset
     from nnlab.io import save_model
     from nnlab.models.cnn import feature_maps, first_conv, lecture_cnn, lenet
     from nnlab.optim import SGD, Adam, ExponentialLR
     from nnlab.plots.cnn import plot_feature_maps, plot_filters
-    from nnlab.data import get_image_dataset
     from nnlab.plots.training import plot_learning_curves
     from nnlab.train import confusion_matrix, fit, predict
 
