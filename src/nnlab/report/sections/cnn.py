@@ -1,4 +1,4 @@
-"""The lecture's CNN on the 8x8 digits: learned filters, the feature maps of one image, the confusion matrix."""
+"""The lecture's CNN on the 8x8 digits: learned filters and the feature maps of one image."""
 from __future__ import annotations
 
 from nnlab.report._core import Context, SectionResult, SectionSpec, section_from
@@ -16,8 +16,7 @@ def run(ctx: Context) -> SectionResult:
     return section_from(result, {
         "filters": "The ten learned 3x3 filters of the convolution layer.",
         "feature maps": "What the convolution (+ReLU) and the max-pooling make of the first test image.",
-        "learning curves": "Loss and accuracy per epoch.",
-        "confusion matrix": "Test set: rows true digit, columns predicted digit."},
+        "learning curves": "Loss and accuracy per epoch."},
         numbers={k.replace("_", " "): result.numbers[k] for k in keys}, notes=[result.headline])
 
 
