@@ -398,7 +398,7 @@ MODELS = _cases(
     ("classifier-unknown-solver", lambda: _estimator(solver="newton").fit(X, Y),
      ValueError, r"solver must be one of \["),
     ("classifier-negative-lr", lambda: _estimator(learning_rate_init=-1).fit(X, Y), ValueError,
-     r"learning_rate_init must be a number in \(0, inf\]"),
+     r"learning_rate_init must lie in \(0, inf\], got -1"),
     ("classifier-batch-size-0", lambda: _estimator(batch_size=0).fit(X, Y), ValueError, r"batch_size must be 'auto'"),
     ("classifier-continuous-y", lambda: _estimator().fit(X, X[:, 0]), ValueError, r"Unknown label type"),
     ("classifier-one-class", lambda: _estimator().fit(X, np.zeros(20)), ValueError, r"at least 2 classes"),

@@ -59,7 +59,7 @@ def test_lecture_network_reaches_97_percent(digits):
 
 def test_better_configuration_reaches_98_percent(digits):
     """Inputs / 16, 256 ReLU units with dropout, Adam on the mean loss (``nnlab digits --best``)."""
-    from nnlab.commands.digits import BEST, build
+    from nnlab.experiments.digits import BEST, build
 
     X_train, X_test, y_train, y_test = digits
     model, loss, optimizer, penalty = build(BEST, 64, 10, seed=0)

@@ -164,6 +164,7 @@ def test_grid_run_returns_a_result(digits, tmp_path):
 @pytest.mark.parametrize("argv, option", [
     (["--jobs", "0"], "--jobs"), (["--epochs", "0"], "--epochs"), (["--batch-size", "-1"], "--batch-size"),
     (["--dataset", "franke"], "--dataset"), (["--task", "regression", "--dataset", "digits"], "--dataset"),
+    (["--hidden", "0"], "--hidden"), (["--hidden", "100,0"], "--hidden"),
 ])
 def test_grid_command_bad_input_is_one_line_with_status_2(argv, option, tmp_path, capsys):
     out = tmp_path / "out"
@@ -182,8 +183,41 @@ def test_grid_command_says_how_to_install_dask(tmp_path, capsys, monkeypatch):
     assert len(err) == 1 and "--scheduler" in err[0] and "pip install -e '.[dask]'" in err[0], err
 
 
+@pytest.mark.parametrize("argv, right", [(["--hidden", "100", "50"], "--hidden 100,50"),
+                                         (["--hidden", "100", "--hidden", "50"], "--hidden 100,50"),
+                                         (["--hidden", "a"], "like 50 or 100,50")])
+def test_grid_command_hidden_has_the_one_comma_grammar(argv, right, capsys):
+    """`--hidden` is the shared option of every command: one comma-separated list, other spellings refused."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(["grid", *argv])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("nnlab grid: error: ") and right in err[0], err
+
+
 def test_grid_command_malformed_list_names_the_option(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["grid", "--etas", "a,b"])
     assert exit_info.value.code == 2
     assert capsys.readouterr().err.strip().splitlines()[-1].startswith("nnlab grid: error: argument --etas")
+
+
+def test_experiments_package_exports_every_config_and_module():
+    """`nnlab.experiments` exports each experiment's config beside GridConfig, and each module's run."""
+    import dataclasses
+
+    from nnlab import experiments
+
+    names = ["activations", "perceptron", "digits", "grid", "compare", "cnn", "vanishing", "rbf", "rnn", "rbm"]
+    configs = [experiments.ActivationsConfig, experiments.PerceptronConfig, experiments.DigitsConfig,
+               experiments.GridConfig, experiments.CompareConfig, experiments.CNNConfig, experiments.VanishingConfig,
+               experiments.RBFConfig, experiments.RNNConfig, experiments.RBMConfig]
+    for name, config in zip(names, configs):
+        module = getattr(experiments, name)
+        assert name in experiments.__all__ and config.__name__ in experiments.__all__
+        assert dataclasses.is_dataclass(config) and config.__module__ == module.__name__
+        assert callable(module.run) and "Result" in str(module.run.__annotations__["return"])
+    from nnlab.experiments.grid import GridConfig
+    from nnlab.experiments.result import Result
+
+    assert experiments.GridConfig is GridConfig and experiments.Result is Result

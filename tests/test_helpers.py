@@ -57,6 +57,8 @@ def test_check_number_types_and_ranges():
         check_number("lr", "fast")
     with pytest.raises(TypeError, match="must be a number"):
         check_number("lr", True)
+    with pytest.raises(TypeError, match="lr must be a number, got '0.1' of type str"):
+        check_number("lr", "0.1")  # float() would read it; a number given as text is a mistake
     with pytest.raises(ValueError, match=r"rho must lie in \[0.0, 1.0\), got 1"):
         check_number("rho", 1, 0.0, 1.0, high_open=True)
     with pytest.raises(ValueError, match="must lie in"):

@@ -39,7 +39,7 @@ def test_keep_order_and_the_training_loops_split():
 
 
 def test_stratify_by_given_labels_keeps_class_proportions():
-    """The estimators' early-stopping split: stratify by labels that are not the second array."""
+    """Stratify by labels that are not the second array (one-hot targets, say)."""
     labels = np.repeat([0, 1, 2], [60, 30, 10])
     Y = np.eye(3)[labels]  # one-hot targets as the second array
     _, _, Y_tr, Y_te = train_test_split(np.zeros((100, 1)), Y, test_size=0.1, seed=0, stratify=labels)
@@ -47,8 +47,28 @@ def test_stratify_by_given_labels_keeps_class_proportions():
     np.testing.assert_array_equal(Y_tr.sum(axis=0), [54, 27, 9])
     with pytest.raises(ValueError, match="stratify=True needs 1-D class labels"):
         train_test_split(np.zeros((100, 1)), Y, stratify=True)
-    with pytest.raises(ValueError, match="one label per row"):
+    with pytest.raises(ValueError, match=r"one label per row \(shape \(100,\)\), got an array of shape \(50,\)"):
         train_test_split(np.zeros((100, 1)), Y, stratify=labels[:50])
+    with pytest.raises(ValueError, match=r"shape \(100, 3\); for one-hot rows pass stratify=y.argmax\(axis=1\)"):
+        train_test_split(np.zeros((100, 1)), Y, stratify=Y)
+    with pytest.raises(ValueError, match="no y was given"):
+        train_test_split(np.zeros((100, 1)), stratify=True)
+
+
+@pytest.mark.parametrize("as_labels", [np.asarray, list, lambda y: np.array(["ant", "bee", "cat"])[y]],
+                         ids=["array", "list", "strings"])
+def test_stratify_takes_the_label_array_as_scikit_learn_does(as_labels):
+    """``train_test_split(X, y, stratify=y)``, scikit-learn's habit, is stratify=True by the same labels."""
+    y = np.repeat([0, 1, 2], [50, 30, 20])
+    X = np.arange(200.0).reshape(100, 2)
+    by_array = train_test_split(X, y, test_size=0.2, seed=3, stratify=as_labels(y))
+    by_true = train_test_split(X, y, test_size=0.2, seed=3, stratify=True)
+    for a, b in zip(by_array, by_true):
+        np.testing.assert_array_equal(a, b)
+    X_tr, X_te, y_tr, y_te = by_array
+    np.testing.assert_array_equal(np.bincount(y_te), [10, 6, 4])
+    np.testing.assert_array_equal(np.sort(np.concatenate([X_tr[:, 0], X_te[:, 0]])), X[:, 0])
+    np.testing.assert_array_equal(y_te, y[(X_te[:, 0] // 2).astype(int)])  # rows stay paired
 
 
 def test_same_seed_same_split_and_scikit_learn_rounding():

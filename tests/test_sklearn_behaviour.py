@@ -153,6 +153,17 @@ def test_early_stopping_split_is_stratified_for_binary_targets_only():
         MLPClassifier(**params).fit(X, labels)
 
 
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_early_stopping_validation_rows_and_path_are_scikit_learns(solver):
+    """Early stopping splits off scikit-learn's validation rows for the same random_state (its own
+    splitter, drawn as scikit-learn draws it), so the training path is scikit-learn's too."""
+    X, y = make_classification(n_samples=200, n_features=8, random_state=0)
+    params = dict(hidden_layer_sizes=(6,), early_stopping=True, max_iter=15, random_state=0, solver=solver)
+    ours, ref = MLPClassifier(**params).fit(X, y), SkMLPClassifier(**params).fit(X, y)
+    np.testing.assert_allclose(ours.loss_curve_, ref.loss_curve_, rtol=1e-6)
+    np.testing.assert_allclose(ours.validation_scores_, ref.validation_scores_)
+
+
 # 7 ---------------------------------------------------------------------------------------------
 def test_early_stopping_validation_score_is_weighted(sparse_data):
     X, y = sparse_data

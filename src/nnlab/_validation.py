@@ -38,8 +38,8 @@ def check_number(name: str, value: Any, low: float = -math.inf, high: float = ma
     """
     if value is None and allow_none:
         return None
-    if isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be a number, got {value!r}")
+    if isinstance(value, (bool, np.bool_, str, bytes)):  # float("0.1") would pass a string
+        raise TypeError(f"{name} must be a number, got {value!r} of type {type(value).__name__}")
     try:
         v = float(value)
     except (TypeError, ValueError):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 
 from nnlab.commands._common import add_hidden, add_output_dir, output_dir, print_result
-from nnlab.experiments.digits import BEST, LECTURE, DigitsConfig, build, config_from, run as run_digits  # noqa: F401
+from nnlab.experiments.digits import LECTURE, DigitsConfig, config_from, run as run_digits
 
 HELP = "train the lecture's digits network; prints the test accuracy and the confusion matrix"
 

@@ -13,7 +13,7 @@ import argparse
 
 import numpy as np
 
-from nnlab.commands._common import add_output_dir, output_dir
+from nnlab.commands._common import add_hidden, add_output_dir, output_dir, print_result
 
 HELP = ("the lecture's eta x lambda grid search (digits accuracy, or Franke-function MSE and R2): heatmaps (PNG) "
         "and a CSV of every cell")
@@ -27,16 +27,6 @@ def _floats(text: str) -> list[float]:
     if not values or any(not np.isfinite(v) or v < 0 for v in values):
         raise argparse.ArgumentTypeError(f"expected comma-separated numbers >= 0 like 1e-5,1e-4, got {text!r}")
     return values
-
-
-def _sizes(text: str) -> tuple[int, ...]:
-    try:
-        sizes = tuple(int(v) for v in text.split(",") if v.strip())
-    except ValueError:
-        sizes = ()
-    if not sizes or min(sizes) < 1:
-        raise argparse.ArgumentTypeError(f"expected comma-separated layer widths like 50 or 100,50, got {text!r}")
-    return sizes
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -54,7 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dataset", choices=tuple(DATASETS), default=None,
                         help="data set of the task: digits, breast_cancer (classification), franke (regression) "
                              "(default: digits, or franke with --task regression)")
-    parser.add_argument("--hidden", type=_sizes, default=(50,), help="hidden layer widths, e.g. 100,50 (default: 50)")
+    add_hidden(parser, (50,))
     parser.add_argument("--activation", default="sigmoid", help="hidden activation (default: sigmoid)")
     parser.add_argument("--init", default="normal",
                         help="weight initialiser (default: normal, the lecture's N(0, 1))")
@@ -92,5 +82,4 @@ def run(args: argparse.Namespace) -> int:
 
     config = config_from(args)  # checked before the output directory is created
     config.output_dir = output_dir(args)
-    print(run_grid(config).printed())
-    return 0
+    return print_result(run_grid(config))

@@ -2,7 +2,8 @@
 
 nnlab keeps as its own code only what the lecture writes as teaching code: the lecture's
 ``train_test_split_numpy`` (here :func:`train_test_split`, which is also nnlab's one splitter of
-rows: the training loop's ``validation_split`` and the estimators' early-stopping split use it) and
+rows: the training loop's ``validation_split`` uses it; the scikit-learn estimators' early-stopping
+split is scikit-learn's own, so that their validation rows and training path are scikit-learn's) and
 its ``to_categorical_numpy`` (here :func:`one_hot`, for NumPy labels; it delegates to
 :func:`nnlab.functional.one_hot`). The scalers are scikit-learn's
 ``StandardScaler`` (z = (x - mean) / std) and ``MinMaxScaler``, fitted on the training set only;
@@ -43,6 +44,25 @@ def _n_test(test_size: float | int, n: int) -> int:
         raise ValueError(f"test_size={test_size!r} leaves {n_test} test and {n - n_test} training rows out of {n}; "
                          f"both sets need at least one row")
     return n_test
+
+
+def _stratify_labels(stratify: Any, parts: list, n: int) -> np.ndarray:
+    """The class labels to stratify by: the second array for ``stratify=True``, else ``stratify`` itself."""
+    if isinstance(stratify, (bool, np.bool_)):
+        y = parts[1] if len(parts) > 1 else None
+        if y is None:
+            raise ValueError("stratify=True takes the class labels from the second array, but no y was given; "
+                             "call train_test_split(X, y, stratify=True) or pass the labels: stratify=labels")
+        if y.ndim != 1:
+            raise ValueError(f"stratify=True needs 1-D class labels y, got y of shape {y.shape}; for one-hot rows "
+                             "pass stratify=y.argmax(axis=1)")
+        return y
+    labels = np.asarray(stratify)
+    if labels.ndim != 1 or labels.shape[0] != n:
+        hint = "; for one-hot rows pass stratify=y.argmax(axis=1)" if labels.ndim == 2 and len(labels) == n else ""
+        raise ValueError(f"stratify must be True, False or the class labels, one label per row (shape ({n},)), "
+                         f"got an array of shape {labels.shape}{hint}")
+    return labels
 
 
 def _stratified_test_indices(y: np.ndarray, n_test: int, rng: np.random.Generator) -> np.ndarray:
@@ -101,10 +121,7 @@ def train_test_split(*arrays: Any, test_size: float | int = 0.2, seed: np.random
     n_test = _n_test(test_size, n)
     rng = as_generator(seed)
     if stratify is not None and not (isinstance(stratify, (bool, np.bool_)) and not stratify):
-        labels = (parts[1] if len(parts) > 1 else None) if isinstance(stratify, (bool, np.bool_)) else np.asarray(stratify)
-        if labels is None or labels.ndim != 1 or labels.shape[0] != n:
-            raise ValueError("stratify=True needs 1-D class labels y (use y.argmax(axis=1) for one-hot rows), "
-                             "or pass the labels: stratify=labels with one label per row")
+        labels = _stratify_labels(stratify, parts, n)
         test = _stratified_test_indices(labels, n_test, rng)
         mask = np.ones(n, dtype=bool)
         mask[test] = False

@@ -52,6 +52,7 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
+from nnlab._validation import check_integer, check_number
 from nnlab.estimators._lbfgs import minimize_lbfgs
 from nnlab.estimators._losses import HalfPoissonDeviance, HalfSquaredError, SummedBCEWithLogits
 from nnlab.estimators._rules import SklearnRules, verbose_lines
@@ -72,26 +73,9 @@ _SEED_HIGH = np.iinfo(np.int32).max
 
 
 # ----------------------------------------------------------------------------------------------
-# Parameter checks (in fit, never in __init__, as scikit-learn requires)
+# Parameter checks (in fit, never in __init__, as scikit-learn requires): numbers through
+# nnlab._validation (TypeError for the wrong kind, ValueError out of range), choices here
 # ----------------------------------------------------------------------------------------------
-def _check_number(name: str, value: Any, low: float = -math.inf, high: float = math.inf, *,
-                  low_open: bool = False, high_open: bool = False, integer: bool = False,
-                  allow_inf: bool = False) -> None:
-    kind = "an integer" if integer else "a number"
-    ok_type = isinstance(value, numbers.Integral) if integer else isinstance(value, numbers.Real)
-    if integer and allow_inf and isinstance(value, numbers.Real) and value == math.inf:
-        return
-    if isinstance(value, bool) or not ok_type:
-        raise ValueError(f"{name} must be {kind}, got {value!r} ({type(value).__name__}); pass e.g. "
-                         f"{name}={low if math.isfinite(low) else 1}")
-    v = float(value)
-    too_low = v <= low if low_open else v < low
-    too_high = v >= high if high_open else v > high
-    if math.isnan(v) or too_low or too_high:
-        interval = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
-        raise ValueError(f"{name} must be {kind} in {interval}, got {value!r}")
-
-
 def _check_choice(name: str, value: Any, choices: tuple) -> None:
     if not isinstance(value, str) or value not in choices:
         raise ValueError(f"{name} must be one of {list(choices)}, got {value!r}")
@@ -162,27 +146,28 @@ class BaseNetworkEstimator(BaseEstimator):
     # -- parameters ----------------------------------------------------------------------------
     def _check_params(self) -> None:
         _check_choice("solver", self.solver, SOLVERS)
-        _check_number("alpha", self.alpha, 0.0)
-        _check_number("l1", getattr(self, "l1", 0.0), 0.0)
+        check_number("alpha", self.alpha, 0)
+        check_number("l1", getattr(self, "l1", 0.0), 0)
         if not (self.batch_size == "auto" or (isinstance(self.batch_size, numbers.Integral)
                                              and not isinstance(self.batch_size, bool) and self.batch_size >= 1)):
             raise ValueError(f"batch_size must be 'auto' or a positive integer, got {self.batch_size!r}")
         _check_choice("learning_rate", self.learning_rate, LEARNING_RATES)
-        _check_number("learning_rate_init", self.learning_rate_init, 0.0, low_open=True)
-        _check_number("power_t", self.power_t, 0.0)
-        _check_number("max_iter", self.max_iter, 1, integer=True)
-        _check_number("tol", self.tol, 0.0)
-        _check_number("momentum", self.momentum, 0.0, 1.0, high_open=True)
-        _check_number("validation_fraction", self.validation_fraction, 0.0, 1.0, high_open=True)
+        check_number("learning_rate_init", self.learning_rate_init, 0, low_open=True)
+        check_number("power_t", self.power_t, 0)
+        check_integer(self.max_iter, "max_iter")
+        check_number("tol", self.tol, 0)
+        check_number("momentum", self.momentum, 0, 1, high_open=True)
+        check_number("validation_fraction", self.validation_fraction, 0, 1, high_open=True)
         if self.early_stopping and self.validation_fraction <= 0:
             raise ValueError("early_stopping=True needs a validation_fraction in (0, 1), got "
                              f"{self.validation_fraction!r}; pass e.g. validation_fraction=0.1")
-        _check_number("beta_1", self.beta_1, 0.0, 1.0, high_open=True)
-        _check_number("beta_2", self.beta_2, 0.0, 1.0, high_open=True)
-        _check_number("epsilon", self.epsilon, 0.0, low_open=True)
-        _check_number("n_iter_no_change", self.n_iter_no_change, 1, integer=True, allow_inf=True)
-        _check_number("max_fun", self.max_fun, 1, integer=True)
-        _check_number("dropout", getattr(self, "dropout", 0.0), 0.0, 1.0, high_open=True)
+        check_number("beta_1", self.beta_1, 0, 1, high_open=True)
+        check_number("beta_2", self.beta_2, 0, 1, high_open=True)
+        check_number("epsilon", self.epsilon, 0, low_open=True)
+        if self.n_iter_no_change != math.inf:  # inf: never stop early, as scikit-learn allows
+            check_integer(self.n_iter_no_change, "n_iter_no_change")
+        check_integer(self.max_fun, "max_fun")
+        check_number("dropout", getattr(self, "dropout", 0.0), 0, 1, high_open=True)
         if self.solver == "lbfgs" and getattr(self, "dropout", 0.0):
             raise ValueError("dropout needs a stochastic solver: L-BFGS minimises a fixed cost; "
                              "use solver='adam' or 'sgd', or dropout=0")
@@ -331,8 +316,11 @@ class BaseNetworkEstimator(BaseEstimator):
             self._optimizer = self._make_optimizer()
         validation_data, validation, w_train = None, None, weights
         if self.early_stopping:
-            # the split draws from random_state as scikit-learn's (same rows for the same seed);
-            # it splits row numbers, so a sparse X is never copied whole
+            # scikit-learn's splitter, not nnlab.data.train_test_split (the lecture's teaching code): drawn
+            # from random_state as scikit-learn draws it, the validation rows are scikit-learn's for the same
+            # random_state, so the training path matches scikit-learn's MLP with early stopping too
+            # (test_early_stopping_validation_rows_and_path_are_scikit_learns). It splits row numbers, so a
+            # sparse X is never copied whole
             stratify = self._stratify_labels(y)
             n, n_classes = len(rows), 0 if stratify is None else len(np.unique(stratify))
             # scikit-learn's ceil(fraction n) rows, but at least 2 (and one per class when stratified)

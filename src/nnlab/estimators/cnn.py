@@ -13,8 +13,9 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.metaestimators import available_if
 
+from nnlab._validation import check_integer
 from nnlab.estimators.base import (
-    BaseNetworkEstimator, NetworkClassifierMixin, _check_choice, _check_number, generator_from,
+    BaseNetworkEstimator, NetworkClassifierMixin, _check_choice, generator_from,
 )
 from nnlab.estimators.mlp import _stochastic
 
@@ -109,9 +110,9 @@ class CNNClassifier(NetworkClassifierMixin, BaseNetworkEstimator):
 
     def _check_extra_params(self) -> None:
         _check_choice("architecture", self.architecture, ARCHITECTURES)
-        _check_number("n_filters", self.n_filters, 1, integer=True)
-        _check_number("kernel_size", self.kernel_size, 1, integer=True)
-        _check_number("n_hidden", self.n_hidden, 1, integer=True)
+        check_integer(self.n_filters, "n_filters")
+        check_integer(self.kernel_size, "kernel_size")
+        check_integer(self.n_hidden, "n_hidden")
         if self.image_shape is not None:
             _image_shape(self.image_shape)
         self._check_output_activation()

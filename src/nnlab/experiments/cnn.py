@@ -1,8 +1,13 @@
-"""A convolutional network on the 8x8 digits (the lecture's CNN) or on MNIST (LeNet-5): ``run(CNNConfig) -> Result``.
+"""A convolutional network on the 8x8 digits (the lecture's CNN) or LeNet-5 on MNIST or Fashion-MNIST:
+``run(CNNConfig) -> Result``.
+
+The MNIST-type sets are read by :func:`nnlab.data.load_image_dataset` from ``data_dir``, or, when it
+is None, from ``$NNLAB_DATA/<dataset>`` and then ``nnlab.data.data_home()/<dataset>``.
 
 Writes into ``output_dir``: ``learning_curves.png`` (loss and accuracy per epoch, training and
 test), ``filters.png`` (the first convolution's learned kernels), ``feature_maps.png`` (what each
-convolution and pooling layer makes of the first test image), ``model.npz`` and ``metrics.json``.
+convolution and pooling layer makes of the first test image), ``confusion_matrix.png`` (test set,
+labelled with the data set's class names), ``model.npz`` and ``metrics.json``.
 """
 from __future__ import annotations
 
@@ -14,15 +19,18 @@ from pathlib import Path
 from nnlab._validation import check_integer
 from nnlab.experiments.result import Result
 
-__all__ = ["DEFAULTS", "QUICK", "CNNConfig", "config_from", "run"]
+__all__ = ["DATASETS", "DEFAULTS", "QUICK", "CNNConfig", "config_from", "run"]
 
+#: The data sets ``--dataset`` accepts: the 8x8 digits and the MNIST-type sets of :data:`nnlab.data.IMAGE_DATASETS`.
+DATASETS = ("digits", "mnist", "fashion-mnist")
 # Defaults per data set: the lecture's plain SGD (eta = 0.1, batch 100, 100 epochs) for the digits;
 # for LeNet on MNIST Adam with eta = 0.002 decayed by 0.6 an epoch (98.8 % test accuracy after 4 epochs).
-DEFAULTS = {
-    "digits": {"epochs": 100, "batch_size": 100, "optimizer": "sgd", "lr": 0.1, "lr_decay": 1.0},
-    "mnist": {"epochs": 4, "batch_size": 128, "optimizer": "adam", "lr": 2e-3, "lr_decay": 0.6},
-}
-QUICK = {"digits": {"epochs": 30, "momentum": 0.9}, "mnist": {"epochs": 1, "train_size": 10000, "test_size": 2000}}
+# Fashion-MNIST has MNIST's shapes and takes LeNet with the same settings.
+_LENET = {"epochs": 4, "batch_size": 128, "optimizer": "adam", "lr": 2e-3, "lr_decay": 0.6}
+_LENET_QUICK = {"epochs": 1, "train_size": 10000, "test_size": 2000}
+DEFAULTS = {"digits": {"epochs": 100, "batch_size": 100, "optimizer": "sgd", "lr": 0.1, "lr_decay": 1.0},
+            "mnist": _LENET, "fashion-mnist": _LENET}
+QUICK = {"digits": {"epochs": 30, "momentum": 0.9}, "mnist": _LENET_QUICK, "fashion-mnist": _LENET_QUICK}
 
 
 @dataclass
@@ -30,7 +38,7 @@ class CNNConfig:
     """One CNN run; build it with :func:`config_from` to get the data set's defaults."""
 
     dataset: str = "digits"
-    data_dir: Path = Path("data/mnist")
+    data_dir: Path | None = None
     epochs: int = 100
     batch_size: int = 100
     optimizer: str = "sgd"
@@ -73,32 +81,47 @@ def config_from(dataset: str = "digits", quick: bool = False, **changes) -> CNNC
 
 
 def _load(config: CNNConfig):
-    """(X_train, y_train, X_test, y_test) as float32 NCHW images in [0, 1] and int labels."""
-    from nnlab.data import load_digits, load_mnist, train_test_split
+    """(X_train, y_train, X_test, y_test, class names): float32 NCHW images in [0, 1] and int labels."""
+    from nnlab.data import MNIST_CLASSES, get_image_dataset, load_digits, load_image_dataset, train_test_split
 
     if config.dataset == "digits":
         X, y = load_digits(return_images=True)
         X_train, X_test, y_train, y_test = train_test_split(X / 16.0, y, test_size=0.2, seed=config.seed)
+        classes = MNIST_CLASSES  # the digits 0..9
     else:
-        X_train, y_train = load_mnist(config.data_dir, "train")
-        X_test, y_test = load_mnist(config.data_dir, "test")
+        X_train, y_train = load_image_dataset(config.dataset, "train", directory=config.data_dir)
+        X_test, y_test = load_image_dataset(config.dataset, "test", directory=config.data_dir)
+        classes = get_image_dataset(config.dataset).class_names
     n_train, n_test = config.train_size, config.test_size
-    return X_train[:n_train], y_train[:n_train], X_test[:n_test], y_test[:n_test]
+    return X_train[:n_train], y_train[:n_train], X_test[:n_test], y_test[:n_test], classes
+
+
+def _confusion_figure(cm, classes, path: Path, title: str) -> Path:
+    """The test set's confusion matrix, its axes labelled with the class names (slanted when they are words)."""
+    from nnlab.plots import save
+    from nnlab.plots.training import plot_confusion_matrix
+
+    fig = plot_confusion_matrix(cm, class_names=classes, title=title)
+    if max(len(c) for c in classes) > 2:  # "T-shirt/top", "Ankle boot": upright names would overlap
+        for label in fig.axes[0].get_xticklabels():
+            label.set(rotation=45, ha="right")
+    return save(fig, path)
 
 
 def run(config: CNNConfig) -> Result:
-    """Train the network, plot its filters, feature maps and learning curves, save it."""
+    """Train the network, plot its filters, feature maps, learning curves and confusion matrix, save it."""
     import numpy as np
 
+    from nnlab.data import get_image_dataset
     from nnlab.io import save_model
     from nnlab.models.cnn import feature_maps, first_conv, lecture_cnn, lenet
     from nnlab.optim import SGD, Adam, ExponentialLR
     from nnlab.plots.cnn import plot_feature_maps, plot_filters
     from nnlab.plots.training import plot_learning_curves
-    from nnlab.train import fit, predict
+    from nnlab.train import confusion_matrix, fit, predict
 
     config.check()
-    X_train, y_train, X_test, y_test = _load(config)
+    X_train, y_train, X_test, y_test, classes = _load(config)
     out = Path(config.output_dir)
     out.mkdir(parents=True, exist_ok=True)
     model = (lecture_cnn if config.dataset == "digits" else lenet)(rng=config.seed)
@@ -112,9 +135,14 @@ def run(config: CNNConfig) -> Result:
                   batch_size=config.batch_size, validation_data=(X_test, y_test), metrics=("accuracy",),
                   schedule=schedule, seed=config.seed)
     seconds = time.perf_counter() - start
-    accuracy = float(np.mean(predict(model, X_test, batch_size=1000).argmax(axis=1) == y_test))
+    predicted = predict(model, X_test, batch_size=1000).argmax(axis=1)
+    accuracy = float(np.mean(predicted == y_test))
+    cm = confusion_matrix(y_test, predicted, n_classes=len(classes))
 
-    name = "lecture CNN, digits 1x8x8" if config.dataset == "digits" else "LeNet-5, MNIST 1x28x28"
+    if config.dataset == "digits":
+        name = "lecture CNN, digits 1x8x8"
+    else:
+        name = f"LeNet-5, {get_image_dataset(config.dataset).title} 1x28x28"
     figures = {
         "filters": plot_filters(first_conv(model).weight.numpy(), out / "filters.png",
                                 title=f"{name}: first-layer filters"),
@@ -122,12 +150,15 @@ def run(config: CNNConfig) -> Result:
                                           title=f"{name}: feature maps of test image 0 (label {int(y_test[0])})"),
         "learning curves": plot_learning_curves(history, out / "learning_curves.png",
                                                 title=f"{name} (validation = test set, {len(y_test)} images)"),
+        "confusion matrix": _confusion_figure(cm, classes, out / "confusion_matrix.png",
+                                              title=f"{name}: test set, {len(y_test)} images"),
     }
     save_model(model, out / "model.npz")
     settings = {k: getattr(config, k) for k in ("epochs", "batch_size", "optimizer", "lr", "lr_decay", "momentum",
                                                  "train_size", "test_size")}
     metrics = {"dataset": config.dataset, "test_accuracy": accuracy, "train_seconds": seconds,
-               "n_train": int(len(y_train)), "n_test": int(len(y_test)), **settings}
+               "n_train": int(len(y_train)), "n_test": int(len(y_test)), "class_names": list(classes),
+               "confusion_matrix": cm.tolist(), **settings}
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
     return Result(headline=f"test accuracy: {accuracy:.4f}", numbers=metrics,
                   figures={k: Path(v) for k, v in figures.items()}, output_dir=out)

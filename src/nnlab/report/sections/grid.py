@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnlab.report._core import Context, Figure, SectionResult, SectionSpec, Table
+from nnlab.report._core import Context, SectionResult, SectionSpec, section_from
 
 SETTINGS = {
     "full": {"etas": np.logspace(-5, 1, 7), "lambdas": np.logspace(-5, 1, 7), "epochs": 100, "jobs": 2},
@@ -19,12 +19,11 @@ def run(ctx: Context) -> SectionResult:
     s = ctx.pick(SETTINGS)
     result = run_grid(GridConfig(etas=tuple(s["etas"]), lambdas=tuple(s["lambdas"]), epochs=s["epochs"],
                                  jobs=s["jobs"], seed=ctx.seed, output_dir=ctx.directory))
-    captions = {"train_accuracy": "Training accuracy", "test_accuracy": "Test accuracy"}
-    figures = [Figure(result.figures[name], f"{label} after {s['epochs']} epochs for every (eta, lambda); blank cells "
-                                            "diverged.") for name, label in captions.items()]
+    labels = {"train_accuracy": "Training accuracy", "test_accuracy": "Test accuracy"}
+    captions = {name: f"{label} after {s['epochs']} epochs for every (eta, lambda); blank cells diverged."
+                for name, label in labels.items()}
     numbers = {k: v for k, v in result.numbers.items() if k != "best train accuracy"}
-    return SectionResult(figures=figures, numbers=numbers,
-                         tables=[Table(t.columns, t.rows, t.caption) for t in result.tables])
+    return section_from(result, captions, numbers=numbers)
 
 
 SPEC = SectionSpec(
