@@ -33,7 +33,7 @@ def test_the_block_finder_sees_fenced_python_only():
 
 # Pages whose blocks fail today and are being fixed by the page's owner on another branch; the mark
 # does not hide a fix (non-strict), and is removed once the fix is merged.
-KNOWN_FAILING = {"docs/11-differential-equations.md": "uses np without importing it (page 11's owner fixes it)"}
+KNOWN_FAILING: dict[str, str] = {}  # page -> reason, for a page whose blocks are known not to run yet
 
 
 def _pages():
