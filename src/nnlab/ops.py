@@ -537,8 +537,15 @@ def _spread(g, x, axis):
     return broadcast_to(reshape(g, _keepdims_shape(_shape(x), axis)), _shape(x))
 
 
+def _sum_kernel(g, out, x, axis, keepdims):
+    """d/dx = 1 on NumPy: g copied along the summed axes into one fresh array of x's shape."""
+    spread = np.empty(x.shape, dtype=g.dtype)
+    spread[...] = g if keepdims or axis is None else np.expand_dims(g, axis)
+    return spread
+
+
 SUM = Primitive("sum", _reduce(np.add, "sum"),
-                [lambda g, out, x, axis, keepdims: _spread(g, x, axis)])
+                [lambda g, out, x, axis, keepdims: _spread(g, x, axis)], kernels=[_sum_kernel])
 
 
 def _max_share(x, out, axis):
