@@ -21,8 +21,9 @@ def call_runs_forward(cls: type) -> None:
 
     The class gets its own ``forward`` as ``__call__`` (a layer call is then one Python call,
     not two: the step calls several layers per batch). A class that defines ``__call__``
-    itself, and every subclass of it, keeps that ``__call__``. Called by ``__init_subclass__``
-    of :class:`Module` and :class:`nnlab.nn.losses.Loss`.
+    itself, and every subclass of it, keeps that ``__call__``. The binding is made when the class
+    is created: a ``forward`` assigned to the class later needs ``__call__`` assigned with it.
+    Called by ``__init_subclass__`` of :class:`Module` and :class:`nnlab.nn.losses.Loss`.
     """
     if "__call__" in cls.__dict__:
         return
