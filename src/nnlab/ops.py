@@ -72,18 +72,40 @@ class Primitive:
         PRIMITIVES[name] = self
 
     def __call__(self, *inputs, **params):
-        """The forward pass on arrays, or a graph node when an input is a Tensor."""
-        for like in inputs:
-            if isinstance(like, Tensor):
-                break
+        """The forward pass on arrays, or a graph node when an input is a Tensor.
+
+        One and two inputs (nearly every call) are unpacked by name rather than looped over;
+        the meaning is the same for any number of inputs.
+        """
+        n = len(inputs)
+        if n == 1:
+            x = inputs[0]
+            if not isinstance(x, Tensor):
+                out = self.forward(x, **params)
+                return out[0] if self.saves else out
+            data = self.forward(x.data, **params)
+        elif n == 2:
+            x, y = inputs
+            if isinstance(x, Tensor):
+                if not isinstance(y, Tensor):  # constants join the graph as leaves of x's dtype and library
+                    y = _lift(y, x)
+                    inputs = (x, y)
+            elif isinstance(y, Tensor):
+                x = _lift(x, y)
+                inputs = (x, y)
+            else:
+                out = self.forward(x, y, **params)
+                return out[0] if self.saves else out
+            data = self.forward(x.data, y.data, **params)
         else:
-            out = self.forward(*inputs, **params)
-            return out[0] if self.saves else out
-        if len(inputs) == 1:
-            data = self.forward(like.data, **params)
-        else:
+            for like in inputs:
+                if isinstance(like, Tensor):
+                    break
+            else:
+                out = self.forward(*inputs, **params)
+                return out[0] if self.saves else out
             for x in inputs:
-                if not isinstance(x, Tensor):  # constants join the graph as leaves of like's dtype and library
+                if not isinstance(x, Tensor):
                     inputs = tuple([x if isinstance(x, Tensor) else _lift(x, like) for x in inputs])
                     break
             data = self.forward(*map(_data_of, inputs), **params)
@@ -515,8 +537,15 @@ def _spread(g, x, axis):
     return broadcast_to(reshape(g, _keepdims_shape(_shape(x), axis)), _shape(x))
 
 
+def _sum_kernel(g, out, x, axis, keepdims):
+    """d/dx = 1 on NumPy: g copied along the summed axes into one fresh array of x's shape."""
+    spread = np.empty(x.shape, dtype=g.dtype)
+    spread[...] = g if keepdims or axis is None else np.expand_dims(g, axis)
+    return spread
+
+
 SUM = Primitive("sum", _reduce(np.add, "sum"),
-                [lambda g, out, x, axis, keepdims: _spread(g, x, axis)])
+                [lambda g, out, x, axis, keepdims: _spread(g, x, axis)], kernels=[_sum_kernel])
 
 
 def _max_share(x, out, axis):

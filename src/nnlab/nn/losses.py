@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from nnlab import functional as F
 from nnlab import ops
+from nnlab.nn.module import call_runs_forward
 
 __all__ = ["Loss", "MSELoss", "BCEWithLogitsLoss", "BCELoss", "CrossEntropyLoss", "LOSSES", "get_loss", "TASKS"]
 
@@ -40,8 +41,14 @@ class Loss:
                              "(average over the batch) or 'sum' (the lecture's summed cost)")
         self.reduction = reduction
 
+    _call_is_forward = True  # its __call__ only runs forward (see nnlab.nn.module.call_runs_forward)
+
     def __call__(self, prediction: Any, target: Any) -> Any:
         return self.forward(prediction, target)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        call_runs_forward(cls)
 
     def forward(self, prediction: Any, target: Any) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError(f"{type(self).__name__} must implement forward()")

@@ -16,6 +16,22 @@ def Parameter(data: Any, dtype: Any = None) -> Tensor:
     return Tensor(data, requires_grad=True, dtype=dtype)
 
 
+def call_runs_forward(cls: type) -> None:
+    """Make calling an instance of ``cls`` run its ``forward`` directly.
+
+    The class gets its own ``forward`` as ``__call__`` (a layer call is then one Python call,
+    not two: the step calls several layers per batch). A class that defines ``__call__``
+    itself, and every subclass of it, keeps that ``__call__``. The binding is made when the class
+    is created: a ``forward`` assigned to the class later needs ``__call__`` assigned with it.
+    Called by ``__init_subclass__`` of :class:`Module` and :class:`nnlab.nn.losses.Loss`.
+    """
+    if "__call__" in cls.__dict__:
+        return
+    owner = next(c for c in cls.__mro__ if "__call__" in c.__dict__)
+    if owner.__dict__["__call__"] is owner.__dict__.get("forward") or owner.__dict__.get("_call_is_forward"):
+        cls.__call__ = cls.forward
+
+
 class Module:
     """Base class of layers and models.
 
@@ -25,12 +41,17 @@ class Module:
     """
 
     training: bool = True
+    _call_is_forward = True  # its __call__ only runs forward (see call_runs_forward)
 
     def forward(self, *args, **kwargs):  # pragma: no cover - abstract
         raise NotImplementedError(f"{type(self).__name__} must implement forward()")
 
     def __call__(self, *args, **kwargs):
         return self.forward(*args, **kwargs)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        call_runs_forward(cls)
 
     # -- structure -------------------------------------------------------------------------
     def named_children(self) -> Iterator[tuple[str, "Module"]]:
