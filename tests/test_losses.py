@@ -128,3 +128,16 @@ def test_per_sample_form_leaves_the_loss_alone(rng):
     per = loss.per_sample()
     assert loss.reduction == "sum" and per.reduction == "none" and type(per) is CrossEntropyLoss
     np.testing.assert_allclose(per(z, labels).sum(), loss(z, labels), rtol=1e-12)
+
+
+@pytest.mark.parametrize("name, from_logits", [("bce", False), ("binary_cross_entropy", False),
+                                               ("bce_with_logits", True), ("binary_crossentropy", True)])
+def test_binary_cross_entropy_by_the_names_users_type(name, from_logits):
+    rng = np.random.default_rng(0)
+    z, t = rng.normal(size=(6, 1)), rng.integers(0, 2, size=(6, 1)).astype(float)
+    loss = get_loss(name)
+    assert loss.task == "binary"
+    expected = (F.binary_cross_entropy_with_logits(z, t) if from_logits
+                else F.binary_cross_entropy(1 / (1 + np.exp(-z)), t))
+    given = z if from_logits else 1 / (1 + np.exp(-z))
+    np.testing.assert_allclose(float(loss(Tensor(given), t).data), float(expected), rtol=1e-12)

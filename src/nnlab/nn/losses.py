@@ -150,6 +150,9 @@ LOSSES: dict[str, Callable[..., Loss]] = {
     "mse": MSELoss,
     "mean_squared_error": MSELoss,
     "binary_crossentropy": _binary_crossentropy,
+    "bce": BCELoss,
+    "binary_cross_entropy": BCELoss,
+    "bce_with_logits": BCEWithLogitsLoss,
     "categorical_crossentropy": CrossEntropyLoss,
     "cross_entropy": CrossEntropyLoss,
 }
@@ -159,7 +162,8 @@ def get_loss(name: str | Loss | Callable, **kwargs: Any) -> Loss | Callable:
     """The loss called ``name``, built with ``kwargs`` (e.g. ``reduction='sum'``).
 
     'mse' (alias 'mean_squared_error'); 'binary_crossentropy' (logits; ``from_logits=False``
-    for probabilities); 'categorical_crossentropy' and 'cross_entropy' (logits;
+    for probabilities, as Keras); 'bce' and 'binary_cross_entropy' (probabilities, as
+    ``torch.nn.BCELoss`` and :func:`nnlab.functional.binary_cross_entropy`); 'bce_with_logits' (logits); 'categorical_crossentropy' and 'cross_entropy' (logits;
     ``from_logits=False`` for probabilities). A Loss or any callable is returned unchanged.
     """
     if callable(name):

@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
+from nnlab.data.preprocessing import train_test_split
 from nnlab.data.validation import check_finite, check_integer
 from nnlab.ops import node
 from nnlab.tensor import Tensor, no_grad
@@ -246,9 +247,9 @@ def _split_validation(X, y, w, fraction: float, seed: int):
     n_val = int(round(n * fraction))
     if n_val < 1 or n_val >= n:
         raise ValueError(f"validation_split={fraction} of {n} samples leaves no training or no validation data")
-    order = np.random.default_rng([seed, 0]).permutation(n)
-    val, train = np.sort(order[:n_val]), np.sort(order[n_val:])
-    return X[train], y[train], None if w is None else w[train], (X[val], y[val])
+    X_train, X_val, y_train, y_val, w_train, _ = train_test_split(
+        X, y, w, test_size=n_val, seed=np.random.default_rng([seed, 0]), keep_order=True)
+    return X_train, y_train, w_train, (X_val, y_val)
 
 
 def epoch_generator(seed: int, epoch: int) -> np.random.Generator:
