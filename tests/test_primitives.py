@@ -309,3 +309,22 @@ def test_copies_of_a_model_share_the_table_entries():
     clone = copy.deepcopy(layer)
     assert clone.activation is ops.sigmoid and pickle.loads(pickle.dumps(ops.exp)) is ops.exp
     assert ops.sigmoid.__name__ == "sigmoid" and "sigma" in ops.sigmoid.__doc__
+
+
+@pytest.mark.parametrize("shape, axis", [((3,), None), ((3,), 0), ((4, 5), None), ((4, 5), 0), ((4, 5), -1),
+                                         ((4, 5), (0, 1)), ((2, 3, 4), (0, 2)), ((2, 3, 4), (-1, 0)),
+                                         ((2, 3, 4), 1), ((1, 3, 1), (0,))])
+@pytest.mark.parametrize("keepdims", [False, True])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sum_kernel_equals_its_rule_for_every_axis_form(shape, axis, keepdims, dtype):
+    """The sum kernel spreads g back exactly as the rule does, for None, negative and tuple axes."""
+    rng = np.random.default_rng(0)
+    primitive = ops.PRIMITIVES["sum"]
+    x = rng.standard_normal(shape).astype(dtype)
+    out = primitive.forward(x, axis=axis, keepdims=keepdims)
+    g = np.asarray(rng.standard_normal(np.shape(out))).astype(dtype)
+    expected = primitive.vjps[0](g, out, x, axis=axis, keepdims=keepdims)
+    got = primitive.fast[0](g.copy(), out, x.copy(), axis=axis, keepdims=keepdims)
+    assert got.shape == expected.shape == shape and got.dtype == expected.dtype
+    np.testing.assert_array_equal(got, expected)
+    assert got.flags.writeable  # a fresh array the walker may add into
