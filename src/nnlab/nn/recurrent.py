@@ -38,7 +38,7 @@ from nnlab.nn.module import Module, Parameter, as_generator
 from nnlab.ops import _lift, _product, _raw, node
 from nnlab.tensor import Tensor
 
-__all__ = ["RNN", "LSTM", "elman_cell", "lstm_gates", "lstm_cell_state", "lstm_hidden"]
+__all__ = ["RNN", "LSTM", "GRU", "elman_cell", "lstm_gates", "lstm_cell_state", "lstm_hidden", "gru_cell"]
 
 _NONLINEARITIES = ("tanh", "relu")
 
@@ -199,7 +199,7 @@ class _Recurrent(Module):
     n_gates = 1
 
     def __init__(self, input_size: int, hidden_size: int, return_sequences: bool, dtype: Any,
-                 rng: np.random.Generator | int | None):
+                 rng: np.random.Generator | int | None, num_layers: int = 1):
         self.input_size = check_integer(input_size, f"{type(self).__name__} input_size")
         self.hidden_size = check_integer(hidden_size, f"{type(self).__name__} hidden_size")
         self.return_sequences = bool(return_sequences)
@@ -211,6 +211,7 @@ class _Recurrent(Module):
         self.weight_ih = Parameter(rng.uniform(-k, k, (self.input_size, width)).astype(self.dtype))
         self.weight_hh = Parameter(rng.uniform(-k, k, (self.hidden_size, width)).astype(self.dtype))
         self.bias = Parameter(rng.uniform(-k, k, width).astype(self.dtype))
+        self._init_stack(num_layers, rng)  # [stacking]
 
     # -- input handling ----------------------------------------------------------------------
     def _steps(self, x):
@@ -253,45 +254,109 @@ class _Recurrent(Module):
         return state
 
     def _output(self, hs):
-        return ops.stack(hs, axis=1) if self.return_sequences else hs[-1]
+        # the first layer of a stack hands its whole sequence to the next  [stacking]
+        return ops.stack(hs, axis=1) if self.return_sequences or self.num_layers > 1 else hs[-1]
 
     def forward(self, x: Any, state: Any = None) -> Tensor:
         """Run over the sequence; returns (batch, time, hidden) or, without return_sequences, (batch, hidden)."""
         return self.forward_with_state(x, state)[0]
 
+    # -- stacked layers (num_layers)  [stacking] ---------------------------------------------
+    # Layer 0 is this module's own weights; layers 1 .. num_layers-1 are one-layer modules of the
+    # same class in ``layers_above`` (hidden -> hidden), each fed the whole output sequence of the
+    # layer below, as in PyTorch's ``num_layers``. Subclasses write one layer in ``_single_layer``.
+    def _init_stack(self, num_layers: int, rng: np.random.Generator) -> None:
+        self.num_layers = check_integer(num_layers, f"{type(self).__name__} num_layers")
+        self.layers_above = [type(self)(self.hidden_size, self.hidden_size, return_sequences=True, dtype=self.dtype,
+                                        rng=rng, **self._cell_config()) for _ in range(self.num_layers - 1)]
+
+    def _cell_config(self) -> dict:
+        """Constructor arguments of one layer besides sizes, return_sequences, dtype and rng."""
+        return {}
+
+    def forward_with_state(self, x: Any, state: Any = None) -> tuple:
+        """(output, final state); with num_layers > 1 each part of the state has shape (num_layers, batch, hidden).
+
+        The state in is None or of the same form as the state out (for one layer: h of shape (batch,
+        hidden), for the LSTM the pair (h, c)).
+        """
+        if self.num_layers == 1:
+            return self._single_layer(x, state)
+        per_layer = self._split_state(state)
+        seq, final = self._single_layer(x, per_layer[0])
+        finals = [final]
+        for layer, s in zip(self.layers_above, per_layer[1:]):
+            seq, final = layer._single_layer(seq, s)
+            finals.append(final)
+        if isinstance(final, tuple):  # LSTM: (h, c) of each layer -> (h stacked, c stacked)
+            joined = tuple(ops.stack([f[i] for f in finals], axis=0) for i in range(len(final)))
+            top = final[0]
+        else:
+            joined, top = ops.stack(finals, axis=0), final
+        return (seq if self.return_sequences else top), joined
+
+    def _split_state(self, state: Any) -> list:
+        """Per-layer initial states from (num_layers, batch, hidden) arrays (or a tuple of them); None -> Nones."""
+        if state is None:
+            return [None] * self.num_layers
+        parts = state if isinstance(state, (tuple, list)) else (state,)
+        for p in parts:
+            if len(_raw(p).shape) != 3 or _raw(p).shape[0] != self.num_layers:
+                raise ValueError(f"{type(self).__name__} with num_layers={self.num_layers} takes an initial state of "
+                                 f"shape (num_layers, batch, hidden_size), got {tuple(_raw(p).shape)}")
+        split = [tuple(p[k] for p in parts) for k in range(self.num_layers)]
+        return split if isinstance(state, (tuple, list)) else [s[0] for s in split]
+
+
     # -- configuration and PyTorch weights ---------------------------------------------------
     def config(self) -> dict:
         """Constructor arguments as a JSON-able dict (weights are saved separately)."""
+        stack = {"num_layers": self.num_layers} if self.num_layers > 1 else {}  # [stacking]
         return {"input_size": self.input_size, "hidden_size": self.hidden_size,
-                "return_sequences": self.return_sequences, "dtype": self.dtype.name}
+                "return_sequences": self.return_sequences, "dtype": self.dtype.name, **stack}
+
+    def _layer_torch_state(self, k: int) -> dict[str, np.ndarray]:
+        """This one layer's weights under PyTorch's names for layer k."""
+        return {
+            f"weight_ih_l{k}": np.ascontiguousarray(self.weight_ih.numpy().T),
+            f"weight_hh_l{k}": np.ascontiguousarray(self.weight_hh.numpy().T),
+            f"bias_ih_l{k}": self.bias.numpy().copy(),
+            f"bias_hh_l{k}": np.zeros_like(self.bias.numpy()),
+        }
+
+    def _load_layer_torch_state(self, state: dict, k: int) -> dict[str, np.ndarray]:
+        """This one layer's state dict (our names) from PyTorch's layer k (the two biases summed)."""
+        return {
+            "weight_ih": _to_array(state[f"weight_ih_l{k}"]).T,
+            "weight_hh": _to_array(state[f"weight_hh_l{k}"]).T,
+            "bias": _to_array(state[f"bias_ih_l{k}"]) + _to_array(state[f"bias_hh_l{k}"]),
+        }
 
     def torch_state_dict(self) -> dict[str, np.ndarray]:
-        """Weights in PyTorch's layout (``nn.RNN``/``nn.LSTM`` with one layer), as NumPy arrays.
+        """Weights in PyTorch's layout (``nn.RNN``/``nn.LSTM``/``nn.GRU``, same ``num_layers``), as NumPy arrays.
 
         Load into torch with ``module.load_state_dict({k: torch.from_numpy(v) for k, v in d.items()})``.
         """
-        return {
-            "weight_ih_l0": np.ascontiguousarray(self.weight_ih.numpy().T),
-            "weight_hh_l0": np.ascontiguousarray(self.weight_hh.numpy().T),
-            "bias_ih_l0": self.bias.numpy().copy(),
-            "bias_hh_l0": np.zeros_like(self.bias.numpy()),
-        }
+        state = self._layer_torch_state(0)
+        for k, layer in enumerate(self.layers_above, start=1):
+            state.update(layer._layer_torch_state(k))
+        return state
 
     def load_torch_state_dict(self, state: dict) -> None:
-        """Copy weights from PyTorch's layout (tensors or arrays); the two biases are summed."""
-        names = ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")
+        """Copy weights from PyTorch's layout (tensors or arrays); the two biases are summed (not for GRU)."""
+        names = [f"{w}_l{k}" for k in range(self.num_layers) for w in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")]
         missing = [n for n in names if n not in state]
         if missing:
-            raise KeyError(f"torch state dict lacks {missing}; pass the state_dict() of a one-layer "
-                           f"nn.{type(self).__name__} (bias=True)")
-        self.load_state_dict({
-            "weight_ih": _to_array(state["weight_ih_l0"]).T,
-            "weight_hh": _to_array(state["weight_hh_l0"]).T,
-            "bias": _to_array(state["bias_ih_l0"]) + _to_array(state["bias_hh_l0"]),
-        })
+            raise KeyError(f"torch state dict lacks {missing}; pass the state_dict() of an "
+                           f"nn.{type(self).__name__} with num_layers={self.num_layers} (bias=True)")
+        ours = self._load_layer_torch_state(state, 0)
+        for k, layer in enumerate(self.layers_above, start=1):
+            ours.update({f"layers_above.{k - 1}.{n}": v for n, v in layer._load_layer_torch_state(state, k).items()})
+        self.load_state_dict(ours)
 
     def extra_repr(self) -> str:
-        return f"{self.input_size} -> {self.hidden_size}, return_sequences={self.return_sequences}"
+        layers = f", num_layers={self.num_layers}" if self.num_layers > 1 else ""
+        return f"{self.input_size} -> {self.hidden_size}, return_sequences={self.return_sequences}{layers}"
 
 
 class RNN(_Recurrent):
@@ -309,6 +374,8 @@ class RNN(_Recurrent):
         float32 (default) or float64.
     rng : Generator, int or None
         Source of the initial weights, U(-k, k) with k = 1/sqrt(hidden_size) as in PyTorch.
+    num_layers : int
+        Stacked layers, each fed the output sequence of the one below (``layers_above``).
 
     Notes
     -----
@@ -318,13 +385,16 @@ class RNN(_Recurrent):
 
     def __init__(self, input_size: int, hidden_size: int, nonlinearity: str = "tanh",
                  return_sequences: bool = True, dtype: Any = np.float32,
-                 rng: np.random.Generator | int | None = None):
+                 rng: np.random.Generator | int | None = None, num_layers: int = 1):
         if nonlinearity not in _NONLINEARITIES:
             raise ValueError(f"unknown nonlinearity {nonlinearity!r}; choose one of {list(_NONLINEARITIES)}")
         self.nonlinearity = nonlinearity
-        super().__init__(input_size, hidden_size, return_sequences, dtype, rng)
+        super().__init__(input_size, hidden_size, return_sequences, dtype, rng, num_layers)
 
-    def forward_with_state(self, x: Any, state: Any = None) -> tuple:
+    def _cell_config(self) -> dict:  # [stacking]
+        return {"nonlinearity": self.nonlinearity}
+
+    def _single_layer(self, x: Any, state: Any = None) -> tuple:
         """(output, h_T): the layer's output and the last hidden state."""
         steps = self._steps(x)
         batch = _raw(x).shape[0]
@@ -358,6 +428,8 @@ class LSTM(_Recurrent):
         float32 (default) or float64.
     rng : Generator, int or None
         Source of the initial weights, U(-k, k) with k = 1/sqrt(hidden_size) as in PyTorch.
+    num_layers : int
+        Stacked layers, each fed the output sequence of the one below (``layers_above``).
 
     Notes
     -----
@@ -369,10 +441,10 @@ class LSTM(_Recurrent):
     n_gates = 4
 
     def __init__(self, input_size: int, hidden_size: int, return_sequences: bool = True,
-                 dtype: Any = np.float32, rng: np.random.Generator | int | None = None):
-        super().__init__(input_size, hidden_size, return_sequences, dtype, rng)
+                 dtype: Any = np.float32, rng: np.random.Generator | int | None = None, num_layers: int = 1):
+        super().__init__(input_size, hidden_size, return_sequences, dtype, rng, num_layers)
 
-    def forward_with_state(self, x: Any, state: Any = None) -> tuple:
+    def _single_layer(self, x: Any, state: Any = None) -> tuple:
         """(output, (h_T, c_T)): the layer's output and the last hidden and cell states."""
         steps = self._steps(x)
         batch = _raw(x).shape[0]
@@ -389,3 +461,76 @@ class LSTM(_Recurrent):
             h = lstm_hidden(gates, c)
             hs.append(h)
         return self._output(hs), (h, c)
+
+
+# --------------------------------------------------------------------------------------------
+# GRU  [gru]
+# --------------------------------------------------------------------------------------------
+def gru_cell(x: Any, h: Any, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor, b_hh: Tensor) -> Tensor:
+    """One GRU step (Cho et al. 2014, PyTorch's form), written with the engine's differentiable operations.
+
+    [a_r, a_z, a_n] = x W_ih + b_ih,  [c_r, c_z, c_n] = h W_hh + b_hh,
+    r = sigma(a_r + c_r),  z = sigma(a_z + c_z),  n = tanh(a_n + r * c_n),
+    h' = (1 - z) * n + z * h = n + z * (h - n).
+    """
+    hidden = _raw(h).shape[-1]
+    a = ops.linear(x, w_ih, b_ih)
+    c = ops.linear(h, w_hh, b_hh)
+    r = ops.sigmoid(a[:, :hidden] + c[:, :hidden])
+    z = ops.sigmoid(a[:, hidden:2 * hidden] + c[:, hidden:2 * hidden])
+    n = ops.tanh(a[:, 2 * hidden:] + r * c[:, 2 * hidden:])
+    return n + z * (h - n)
+
+
+class GRU(_Recurrent):
+    """Gated recurrent unit layer (Cho et al. 2014), as PyTorch's ``nn.GRU``.
+
+    r = sigma(x_t W_ir + b_ir + h_{t-1} W_hr + b_hr),  z = sigma(x_t W_iz + b_iz + h_{t-1} W_hz + b_hz),
+    n = tanh(x_t W_in + b_in + r * (h_{t-1} W_hn + b_hn)),  h_t = (1 - z) * n + z * h_{t-1},  h_0 = 0 unless given.
+
+    Parameters
+    ----------
+    input_size, hidden_size : int
+        Features per time step, and size of the hidden state.
+    return_sequences : bool
+        Return every h_t, shape (batch, time, hidden), or only the last, (batch, hidden).
+    dtype : dtype
+        float32 (default) or float64.
+    rng : Generator, int or None
+        Source of the initial weights, U(-k, k) with k = 1/sqrt(hidden_size) as in PyTorch.
+    num_layers : int
+        Stacked layers, each fed the output sequence of the one below (``layers_above``).
+
+    Notes
+    -----
+    ``weight_ih`` (input, 3 hidden), ``weight_hh`` (hidden, 3 hidden) hold the blocks in PyTorch's
+    order r, z, n. Unlike the RNN and LSTM the GRU keeps two biases, ``bias`` (the input side) and
+    ``bias_hh``, because b_hn sits inside r * (...) and cannot be folded into the other.
+    """
+
+    n_gates = 3
+
+    def __init__(self, input_size: int, hidden_size: int, return_sequences: bool = True,
+                 dtype: Any = np.float32, rng: np.random.Generator | int | None = None, num_layers: int = 1):
+        rng = as_generator(rng)
+        super().__init__(input_size, hidden_size, return_sequences, dtype, rng, num_layers)
+        k = 1.0 / np.sqrt(self.hidden_size)
+        self.bias_hh = Parameter(rng.uniform(-k, k, 3 * self.hidden_size).astype(self.dtype))
+
+    def _single_layer(self, x: Any, state: Any = None) -> tuple:
+        """(output, h_T) of this one layer."""
+        steps = self._steps(x)
+        batch = _raw(x).shape[0]
+        h = self._zeros(batch, steps[0]) if state is None else self._check_state("h0", state, batch)
+        hs = []
+        for x_t in steps:
+            h = gru_cell(x_t, h, self.weight_ih, self.weight_hh, self.bias, self.bias_hh)
+            hs.append(h)
+        return self._output(hs), h
+
+    def _layer_torch_state(self, k: int) -> dict[str, np.ndarray]:
+        return {**super()._layer_torch_state(k), f"bias_hh_l{k}": self.bias_hh.numpy().copy()}
+
+    def _load_layer_torch_state(self, state: dict, k: int) -> dict[str, np.ndarray]:
+        return {"weight_ih": _to_array(state[f"weight_ih_l{k}"]).T, "weight_hh": _to_array(state[f"weight_hh_l{k}"]).T,
+                "bias": _to_array(state[f"bias_ih_l{k}"]), "bias_hh": _to_array(state[f"bias_hh_l{k}"])}
