@@ -47,7 +47,7 @@ RUNS = {
     "digits": ("digits", lambda rng: lecture_cnn(n_filters=32, n_hidden=128, rng=rng), 60, 32, 2e-3,
                RandomShift(1), 0.985),
     "mnist": ("mnist", lambda rng: lenet(rng=rng), 12, 128, 2e-3, RandomShift(2, max_rotation=10.0), 0.992),
-    "fashion-mlp": ("fashion-mnist", lambda rng: mlp(784, [512, 256], 10, dropout=0.2, rng=rng), 20, 128, 1e-3,
+    "fashion-mlp": ("fashion-mnist", lambda rng: mlp(784, [512, 256], 10, dropout=0.2, rng=rng), 12, 128, 1e-3,
                     None, 0.890),
     "fashion-cnn": ("fashion-mnist", lambda rng: bn_cnn(dropout=0.2, rng=rng), 10, 128, 2e-3, RandomShift(1),
                     0.925),

@@ -108,3 +108,40 @@ def test_stacked_state_of_the_wrong_shape_is_refused():
         layer(np.zeros((4, 5, 2), dtype=np.float32), np.zeros((4, 3), dtype=np.float32))
     with pytest.raises(ValueError, match="num_layers"):
         GRU(2, 3, num_layers=0)
+
+
+def test_gru_step_kernel_equals_the_rule(rng):
+    """The fused kernel gru_step gives gru_cell's values and first and second derivatives."""
+    from nnlab.nn.recurrent import gru_step
+    from nnlab.tensor import grad
+    from nnlab import ops
+
+    x, h = rng.standard_normal((3, 2)), rng.standard_normal((3, 4))
+    w_ih, w_hh = rng.standard_normal((2, 12)), rng.standard_normal((4, 12))
+    b_ih, b_hh = rng.standard_normal(12), rng.standard_normal(12)
+    weights = rng.standard_normal((3, 4))
+
+    def grads(fn, order):
+        ts = [Tensor(v, requires_grad=True) for v in (x, h, w_ih, w_hh, b_ih, b_hh)]
+        out = fn(*ts)
+        first = grad(ops.sum(out * weights), ts, create_graph=order == 2)
+        if order == 1:
+            return out.numpy(), [g.numpy() for g in first]
+        total = ops.sum(ops.stack([ops.sum(g * g) for g in first]))
+        return out.numpy(), [g.numpy() for g in grad(total, ts)]
+
+    kernel = lambda x, h, wi, wh, bi, bh: gru_step(ops.linear(x, wi, bi), h, wh, bh)  # noqa: E731
+    for order in (1, 2):
+        ref_out, ref = grads(gru_cell, order)
+        out, got = grads(kernel, order)
+        np.testing.assert_allclose(out, ref_out, rtol=0, atol=1e-13)
+        for a, b in zip(got, ref):
+            np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+
+
+def test_gru_step_gradcheck_second_order(rng):
+    from nnlab.nn.recurrent import gru_step
+
+    report = gradcheck(gru_step, [rng.standard_normal((2, 6)), rng.standard_normal((2, 2)),
+                                  rng.standard_normal((2, 6)), rng.standard_normal(6)], order=2)
+    assert report.ok, str(report)
