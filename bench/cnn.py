@@ -35,8 +35,8 @@ from nnlab.models.cnn import lecture_cnn, lenet  # noqa: E402
 from nnlab.optim import SGD  # noqa: E402
 
 # ../shared/data/mnist beside the repository (a git worktree one level deeper looks one level further up)
-DEFAULT_MNIST = next((p for p in (ROOT.parent / "shared" / "data" / "mnist", ROOT.parent.parent / "shared" / "data" / "mnist")
-                      if p.is_dir()), ROOT.parent / "shared" / "data" / "mnist")
+DEFAULT_MNIST = next((p / "shared" / "data" / "mnist" for p in (ROOT.parent, ROOT.parent.parent)
+                      if (p / "shared" / "data" / "mnist").is_dir()), ROOT.parent / "shared" / "data" / "mnist")
 
 
 # ----------------------------------------------------------------------------------------------

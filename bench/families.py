@@ -71,7 +71,8 @@ def torch_epoch(cell: str, X: np.ndarray, y: np.ndarray, batch_size: int, hidden
     class Model(torch.nn.Module):
         def __init__(self):
             super().__init__()
-            self.rnn = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[cell](1, hidden, batch_first=True)
+            layer = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[cell]
+            self.rnn = layer(1, hidden, batch_first=True)
             self.head = torch.nn.Linear(hidden, 1)
 
         def forward(self, x):

@@ -11,7 +11,8 @@ from typing import Any, Sequence
 import numpy as np
 
 from nnlab.nn import (
-    BatchNorm1D, BatchNorm2D, Conv2D, Dense, Dropout, Flatten, MaxPool2D, Module, ReLU, Reshape, Sequential, as_generator,
+    BatchNorm1D, BatchNorm2D, Conv2D, Dense, Dropout, Flatten, MaxPool2D, Module, ReLU, Reshape, Sequential,
+    as_generator,
 )
 from nnlab.tensor import Tensor, no_grad
 
@@ -129,8 +130,8 @@ def bn_cnn(input_shape: Sequence[int] = (1, 28, 28), blocks: Sequence[Sequence[i
     layers: list = []
     for block in blocks:
         for out in block:
-            layers += [Conv2D(c, out, 3, padding="same", bias=False, dtype=dtype, rng=rng), BatchNorm2D(out, dtype=dtype),
-                       ReLU()]
+            layers += [Conv2D(c, out, 3, padding="same", bias=False, dtype=dtype, rng=rng),
+                       BatchNorm2D(out, dtype=dtype), ReLU()]
             c = out
         layers.append(MaxPool2D(2))
         h, w = h // 2, w // 2
