@@ -545,18 +545,7 @@ class GRU(_Recurrent):
     r = sigma(x_t W_ir + b_ir + h_{t-1} W_hr + b_hr),  z = sigma(x_t W_iz + b_iz + h_{t-1} W_hz + b_hz),
     n = tanh(x_t W_in + b_in + r * (h_{t-1} W_hn + b_hn)),  h_t = (1 - z) * n + z * h_{t-1},  h_0 = 0 unless given.
 
-    Parameters
-    ----------
-    input_size, hidden_size : int
-        Features per time step, and size of the hidden state.
-    return_sequences : bool
-        Return every h_t, shape (batch, time, hidden), or only the last, (batch, hidden).
-    dtype : dtype
-        float32 (default) or float64.
-    rng : Generator, int or None
-        Source of the initial weights, U(-k, k) with k = 1/sqrt(hidden_size) as in PyTorch.
-    num_layers : int
-        Stacked layers, each fed the output sequence of the one below (``layers_above``).
+    The parameters are those of :class:`LSTM` (there is no cell state: the state is h alone).
 
     Notes
     -----
