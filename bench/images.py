@@ -71,8 +71,12 @@ def load(dataset: str, data_root: Path, flat: bool, seed: int = 0):
     return as32(X_train), np.asarray(y_train), as32(X_test), np.asarray(y_test)
 
 
-def train(model, X, y, epochs: int, batch_size: int, lr: float, transform=None, seed: int = 0) -> None:
-    """Minibatch Adam with lr_e = lr (1 + cos(pi e / epochs)) / 2, ``transform`` applied to each batch."""
+def train(model, X, y, epochs: int, batch_size: int, lr: float, transform=None, seed: int = 0,
+          progress=None) -> None:
+    """Minibatch Adam with lr_e = lr (1 + cos(pi e / epochs)) / 2, ``transform`` applied to each batch.
+
+    ``progress(epoch)`` is called after each epoch.
+    """
     opt = Adam(model.parameters(), lr=lr)
     order_rng = np.random.default_rng(seed)
     model.train()
@@ -89,10 +93,12 @@ def train(model, X, y, epochs: int, batch_size: int, lr: float, transform=None, 
             loss = F.cross_entropy(model(Tensor(xb)), y[idx])
             loss.backward()
             opt.step()
+        if progress is not None:
+            progress(epoch)
 
 
 def run(name: str, data_root: Path = DEFAULT_DATA, n_train: int | None = None, n_test: int | None = None,
-        epochs: int | None = None, seed: int = 0) -> dict:
+        epochs: int | None = None, seed: int = 0, verbose: bool = False) -> dict:
     """Train run ``name`` and return {'accuracy', 'seconds', 'parameters', 'target', 'epochs', 'n_train'}."""
     dataset, build, default_epochs, batch_size, lr, transform, target = RUNS[name]
     flat = name == "fashion-mlp"
@@ -102,7 +108,9 @@ def run(name: str, data_root: Path = DEFAULT_DATA, n_train: int | None = None, n
     model = build(np.random.default_rng(seed))
     epochs = default_epochs if epochs is None else epochs
     start = time.perf_counter()
-    train(model, X_train, y_train, epochs, batch_size, lr, transform, seed)
+    progress = (lambda e: print(f"   {name}: epoch {e + 1}/{epochs} done, {time.perf_counter() - start:.0f} s",
+                                flush=True)) if verbose else None
+    train(model, X_train, y_train, epochs, batch_size, lr, transform, seed, progress)
     seconds = time.perf_counter() - start
     accuracy = float(np.mean(predict(model, X_test).argmax(axis=1) == y_test))
     return {"accuracy": accuracy, "seconds": seconds, "parameters": model.n_parameters(), "target": target,
@@ -129,7 +137,7 @@ def main(argv=None) -> int:
         limits = threadpool_limits(limits=args.threads)
     for name in args.runs or list(RUNS):
         kwargs = {"n_train": 500, "n_test": 1000, "epochs": 1} if args.quick else {"epochs": args.epochs}
-        result = run(name, args.data_root, seed=args.seed, **kwargs)
+        result = run(name, args.data_root, seed=args.seed, verbose=not args.quick, **kwargs)
         verdict = "meets" if result["accuracy"] >= result["target"] else "misses"
         print(f"{name:12s} test accuracy {result['accuracy']:.4f} ({verdict} target {result['target']}), "
               f"{result['epochs']} epochs on {result['n_train']} images, {result['parameters']} parameters, "
