@@ -24,6 +24,13 @@ biases, so::
     torch bias_ih_l0 + bias_hh_l0 = bias  (we export bias_ih_l0 = bias, bias_hh_l0 = 0)
 
 :meth:`RNN.torch_state_dict` and :meth:`RNN.load_torch_state_dict` do this conversion.
+
+GRU and stacking
+----------------
+The ``GRU`` (Cho et al. 2014, PyTorch's form; see :func:`gru_cell`) keeps PyTorch's two biases, since
+b_hn sits inside r * (...). Its layer runs the fused kernel :func:`gru_step`, tested against the
+rule :func:`gru_cell`. ``num_layers`` stacks layers of one class (``layers_above``), PyTorch's
+``num_layers`` with weights ``*_l1``, ``*_l2``, ...
 """
 from __future__ import annotations
 
@@ -306,7 +313,6 @@ class _Recurrent(Module):
                                  f"shape (num_layers, batch, hidden_size), got {tuple(_raw(p).shape)}")
         split = [tuple(p[k] for p in parts) for k in range(self.num_layers)]
         return split if isinstance(state, (tuple, list)) else [s[0] for s in split]
-
 
     # -- configuration and PyTorch weights ---------------------------------------------------
     def config(self) -> dict:
