@@ -39,7 +39,7 @@ class Module:
     training: bool = True
     #: names of attributes that are state but not trained (Tensors without gradient, e.g. batch norm's
     #: running statistics): saved and loaded with the parameters, never handed to an optimiser
-    buffers: tuple[str, ...] = ()
+    buffer_names: tuple[str, ...] = ()
 
     def forward(self, *args, **kwargs):  # pragma: no cover - abstract
         raise NotImplementedError(f"{type(self).__name__} must implement forward()")
@@ -82,8 +82,8 @@ class Module:
             yield from child.named_parameters(prefix + name + ".")
 
     def named_buffers(self, prefix: str = "") -> Iterator[tuple[str, Tensor]]:
-        """(dotted name, Tensor) of every buffer (see ``buffers``) in this module and below it."""
-        for name in self.buffers:
+        """(dotted name, Tensor) of every buffer (see ``buffer_names``) in this module and below it."""
+        for name in self.buffer_names:
             value = getattr(self, name, None)
             if isinstance(value, Tensor):
                 yield prefix + name, value

@@ -78,7 +78,7 @@ def _check_number(value: Any, name: str, low: float, high: float | None = None) 
 class _BatchNorm(Module):
     """Shared code of BatchNorm1D and BatchNorm2D: parameters, running statistics, the two modes."""
 
-    buffers = ("running_mean", "running_var")
+    buffer_names = ("running_mean", "running_var")
     _ndims: tuple[int, ...] = (2,)
     _layout = "(N, C)"
 
