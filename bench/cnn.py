@@ -3,7 +3,7 @@
     python bench/cnn.py [--quick] [--data-dir ../shared/data/mnist] [--threads N]
 
 Prints, for the lecture's CNN on the 8x8 digits (batch 100) and for LeNet-5 on MNIST (batch 128),
-the training time of one epoch for nnlab and PyTorch and their ratio (target: nnlab <= 1.5x), and
+the training time of one epoch for nnlab and PyTorch and their ratio (target: nnlab <= 1.0x), and
 the peak memory of nnlab training LeNet on MNIST at batch 128 (target: under 1 GiB), measured in
 a child process that never imports PyTorch.
 
@@ -34,7 +34,9 @@ from nnlab import functional as F  # noqa: E402
 from nnlab.models.cnn import lecture_cnn, lenet  # noqa: E402
 from nnlab.optim import SGD  # noqa: E402
 
-DEFAULT_MNIST = ROOT.parent / "shared" / "data" / "mnist"
+# ../shared/data/mnist beside the repository (a git worktree one level deeper looks one level further up)
+DEFAULT_MNIST = next((p / "shared" / "data" / "mnist" for p in (ROOT.parent, ROOT.parent.parent)
+                      if (p / "shared" / "data" / "mnist").is_dir()), ROOT.parent / "shared" / "data" / "mnist")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -231,7 +233,7 @@ def main(argv=None) -> int:
           f"{mem['maxrss'] / gib:.2f} GiB resident (tracemalloc peak {mem['tracemalloc_peak'] / gib:.2f} GiB, "
           f"of which the float32 training images {mem['data_bytes'] / gib:.2f} GiB); target < 1 GiB")
     if ratios:
-        print("ratios nnlab/PyTorch: " + ", ".join(f"{k} {v:.2f}x" for k, v in ratios.items()) + " (target <= 1.5x)")
+        print("ratios nnlab/PyTorch: " + ", ".join(f"{k} {v:.2f}x" for k, v in ratios.items()) + " (target <= 1.0x)")
     return 0
 
 

@@ -3,9 +3,9 @@
     python bench/families.py [--quick] [--threads N]
 
 1. Recurrent networks: time of one training epoch (forward, MSE, backpropagation through time,
-   Adam step) of an Elman RNN (and an LSTM) with a linear head on noisy-sine windows
+   Adam step) of an Elman RNN, an LSTM and a GRU with a linear head on noisy-sine windows
    (2000 windows of 20 steps, batch 32, 32 hidden units, float32), nnlab against PyTorch's
-   ``nn.RNN`` / ``nn.LSTM`` with the same explicit loop.
+   ``nn.RNN`` / ``nn.LSTM`` / ``nn.GRU`` with the same explicit loop.
 2. Restricted Boltzmann machine: time of one pass over the digits (n_iter = 1, 256 hidden units,
    batch 10, float64), ``nnlab.models.rbm.RBM`` (CD-1 and PCD) against scikit-learn's
    ``BernoulliRBM``, and the pseudo-likelihood of both after 10 passes (same bits flipped).
@@ -71,7 +71,8 @@ def torch_epoch(cell: str, X: np.ndarray, y: np.ndarray, batch_size: int, hidden
     class Model(torch.nn.Module):
         def __init__(self):
             super().__init__()
-            self.rnn = (torch.nn.RNN if cell == "rnn" else torch.nn.LSTM)(1, hidden, batch_first=True)
+            layer = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[cell]
+            self.rnn = layer(1, hidden, batch_first=True)
             self.head = torch.nn.Linear(hidden, 1)
 
         def forward(self, x):
@@ -99,11 +100,11 @@ def bench_recurrent(quick: bool) -> None:
         import torch  # noqa: F401
     except ImportError:
         print("   PyTorch not installed: reference skipped")
-        for cell in ("rnn", "lstm"):
+        for cell in ("rnn", "lstm", "gru"):
             t = _median_alternating({"nnlab": nnlab_epoch(cell, X, y, 32, 32)}, 1 if quick else 3)
             print(f"   {cell.upper():5s} nnlab {t['nnlab']:.3f} s")
         return
-    for cell in ("rnn", "lstm"):
+    for cell in ("rnn", "lstm", "gru"):
         t = _median_alternating({"nnlab": nnlab_epoch(cell, X, y, 32, 32), "torch": torch_epoch(cell, X, y, 32, 32)},
                                 1 if quick else 3)
         print(f"   {cell.upper():5s} nnlab {t['nnlab']:.3f} s   PyTorch {t['torch']:.3f} s   "
@@ -178,20 +179,29 @@ def bench_rbf(quick: bool) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller data and fewer repeats")
-    parser.add_argument("--threads", type=int, default=1, help="BLAS / OpenMP / PyTorch threads (default 1)")
+    parser.add_argument("--threads", default="1",
+                        help="BLAS / OpenMP / PyTorch threads (default 1: these matrices are small); "
+                             "'default' leaves both libraries at their own defaults")
+    parser.add_argument("--only", nargs="*", choices=["recurrent", "rbm", "rbf"], default=["recurrent", "rbm", "rbf"],
+                        help="which families to run (default all)")
     args = parser.parse_args()
+    from contextlib import nullcontext
+
     from threadpoolctl import threadpool_limits
 
-    try:
-        import torch
+    threads = None if args.threads == "default" else int(args.threads)
+    if threads is not None:
+        try:
+            import torch
 
-        torch.set_num_threads(args.threads)
-    except ImportError:
-        pass
-    with threadpool_limits(args.threads):
-        bench_recurrent(args.quick)
-        bench_rbm(args.quick)
-        bench_rbf(args.quick)
+            torch.set_num_threads(threads)
+        except ImportError:
+            pass
+    print(f"== threads: {'library defaults' if threads is None else threads}")
+    runs = {"recurrent": bench_recurrent, "rbm": bench_rbm, "rbf": bench_rbf}
+    with threadpool_limits(threads) if threads is not None else nullcontext():
+        for name in args.only:
+            runs[name](args.quick)
     return 0
 
 

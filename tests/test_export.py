@@ -49,7 +49,24 @@ def cnn_channels_last(dtype):
                          AvgPool2D(2), nn.Flatten())
 
 
-MODELS = {"mlp": (mlp, (6,)), "cnn": (cnn, (64,)), "cnn_nhwc": (cnn_channels_last, (9, 9, 3))}
+def normalized(dtype):
+    """Batch and layer normalisation with non-trivial scales, shifts and running statistics."""
+    rng = np.random.default_rng(0)
+    model = nn.Sequential(
+        Reshape((2, 4, 4)), Conv2D(2, 3, 3, dtype=dtype, rng=0), nn.BatchNorm2D(3, momentum=0.3, dtype=dtype),
+        nn.ReLU(), nn.LayerNorm((3, 4, 4), dtype=dtype), nn.Flatten(), nn.Dense(48, 5, dtype=dtype, rng=1),
+        nn.BatchNorm1D(5, eps=1e-3, dtype=dtype), nn.LayerNorm(5, dtype=dtype),
+    )
+    for layer in model.layers:
+        for p in layer.parameters() if not isinstance(layer, (Conv2D, nn.Dense)) else ():
+            p.data = (p.data + 0.3 * rng.standard_normal(p.shape)).astype(dtype)
+    for _ in range(2):  # moves the running statistics in training mode
+        model(rng.normal(1.0, 2.0, (8, 32)).astype(dtype))
+    return model
+
+
+MODELS = {"mlp": (mlp, (6,)), "cnn": (cnn, (64,)), "cnn_nhwc": (cnn_channels_last, (9, 9, 3)),
+          "normalized": (normalized, (32,))}
 
 
 def make(name: str, dtype, rng: np.random.Generator, batch: int = 5):
@@ -285,7 +302,8 @@ def test_unsupported_layers_are_named(target, tmp_path):
 
 def test_unsupported_torch_modules_are_named():
     torch = pytest.importorskip("torch", reason="PyTorch is an optional extra (pip install nnlab[torch])")
-    for module, name in [(torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.BatchNorm1d(2)), "BatchNorm1d"),
+    for module, name in [(torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.BatchNorm1d(2, momentum=None)),
+                          "BatchNorm1d"),
                          (torch.nn.LSTM(2, 3), "LSTM"), (torch.nn.Softplus(beta=2.0), "Softplus"),
                          (torch.nn.Conv2d(1, 1, 3, dilation=2), "Conv2d")]:
         with pytest.raises(UnsupportedLayerError, match=name):
@@ -386,3 +404,29 @@ def test_command_reports_errors_without_a_traceback(rng, tmp_path, capsys):
     assert "input_shape" in capsys.readouterr().err
     assert main(["export", str(tmp_path / "flat.npz"), "--to", "onnx", "--input-shape", "2,2"]) == 0
     assert (tmp_path / "flat.onnx").is_file()
+
+
+@pytest.mark.parametrize("mode", ["train", "eval"])
+def test_batch_norm_exports_with_its_running_statistics_and_mode(mode, rng):
+    torch = pytest.importorskip("torch", reason="PyTorch is an optional extra (pip install nnlab[torch])")
+    model = normalized(np.float64).train(mode == "train")
+    module = to_torch(model)
+    assert module.training == (mode == "train")
+    bn, torch_bn = model.layers[2], next(m for m in module if isinstance(m, torch.nn.BatchNorm2d))
+    np.testing.assert_array_equal(torch_bn.running_var.numpy(), bn.running_var.numpy())
+    x = rng.normal(size=(6, 32))
+    out = module(torch.from_numpy(x)).detach().numpy()  # in training mode both update their statistics
+    np.testing.assert_allclose(out, model(Tensor(x)).numpy(), rtol=0, atol=1e-10)
+    np.testing.assert_allclose(torch_bn.running_mean.numpy(), bn.running_mean.numpy(), rtol=0, atol=1e-12)
+    back = from_torch(module)
+    assert back.training == (mode == "train")
+    ours, theirs = list(model.state_dict().values()), list(back.state_dict().values())  # same order, other names
+    assert len(ours) == len(theirs)
+    for a, b in zip(ours, theirs):  # the running statistics each updated by their own library
+        np.testing.assert_allclose(b, a, rtol=0, atol=1e-12)
+
+
+def test_layer_norm_needs_opset_17(tmp_path):
+    pytest.importorskip("onnx", reason="ONNX export is an optional extra (pip install nnlab[onnx])")
+    with pytest.raises(ValueError, match="opset=17"):
+        to_onnx(nn.Sequential(nn.Dense(3, 3, rng=0), nn.LayerNorm(3)), tmp_path / "m.onnx", opset=13)

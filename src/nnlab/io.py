@@ -243,7 +243,7 @@ def _weights_from_file(path: Path, arrays: dict[str, np.ndarray], meta: dict) ->
 
 def _checked_state(model: Module, weights: dict[str, np.ndarray], path: Path) -> dict[str, np.ndarray]:
     """``weights`` converted to the model's dtypes, after checking every name, shape and dtype."""
-    params = dict(model.named_parameters())
+    params = dict(model.named_state())  # parameters and buffers (batch norm's running statistics)
     missing, unexpected = sorted(set(params) - set(weights)), sorted(set(weights) - set(params))
     if missing or unexpected:
         raise ValueError(f"the weights in {path} do not match the model: missing {missing}, unexpected {unexpected}")

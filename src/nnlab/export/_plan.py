@@ -18,10 +18,12 @@ from nnlab.nn.activations import ACTIVATIONS, ELU, Activation, LeakyReLU, Softma
 from nnlab.nn.container import Sequential
 from nnlab.nn.layers import Dense, Dropout, Flatten
 from nnlab.nn.module import Module
+from nnlab.nn.normalization import BatchNorm1D, BatchNorm2D, LayerNorm
 
 __all__ = ["Step", "Act", "UnsupportedLayerError", "plan", "SUPPORTED", "conv_classes", "model_dtype"]
 
-SUPPORTED = ("Dense, Conv2D, MaxPool2D, AvgPool2D, Flatten, Reshape, NHWCToNCHW, Dropout and the activation "
+SUPPORTED = ("Dense, Conv2D, MaxPool2D, AvgPool2D, Flatten, Reshape, NHWCToNCHW, Dropout, BatchNorm1D, BatchNorm2D, "
+             "LayerNorm and the activation "
              "layers Sigmoid, Tanh, ReLU, LeakyReLU, ELU, Softplus, Softmax, Identity, Step (alone or in a Sequential)")
 
 # Activation names this exporter knows how to write (aliases such as 'logistic' resolve to these).
@@ -45,8 +47,8 @@ class Act:
 class Step:
     """One exported operation.
 
-    ``kind`` is 'dense', 'conv', 'maxpool', 'avgpool', 'flatten', 'reshape', 'nhwc_to_nchw', 'dropout'
-    or 'act';
+    ``kind`` is 'dense', 'conv', 'maxpool', 'avgpool', 'flatten', 'reshape', 'nhwc_to_nchw', 'dropout',
+    'batchnorm', 'layernorm' or 'act';
     ``layer`` the nnlab layer it comes from; ``act`` the activation of an 'act' step;
     ``name`` the layer's dotted path in the model ('layers.0'), used to name weights and nodes.
     """
@@ -151,6 +153,10 @@ def plan(model: Module) -> list[Step]:
             steps.append(Step("flatten", layer, name=name))
         elif isinstance(layer, Dropout):
             steps.append(Step("dropout", layer, name=name))
+        elif isinstance(layer, (BatchNorm1D, BatchNorm2D)):
+            steps.append(Step("batchnorm", layer, name=name))
+        elif isinstance(layer, LayerNorm):
+            steps.append(Step("layernorm", layer, name=name))
         else:
             raise _unsupported(layer, where)
     return steps
@@ -195,7 +201,7 @@ def input_shape(model: Module, concrete: bool = False) -> tuple[int | str, ...] 
     With ``concrete=True`` image sizes are made numbers: the square size whose flattened feature
     maps fit the first Dense after them (any size, 32, when no Dense follows); None if none fits.
     """
-    steps = [s for s in plan(model) if s.kind not in ("act", "dropout")]
+    steps = [s for s in plan(model) if s.kind not in ("act", "dropout", "batchnorm", "layernorm")]  # shape kept
     if not steps:
         return None
     first = steps[0]

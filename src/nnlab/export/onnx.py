@@ -71,6 +71,7 @@ def onnx_model(model: Module, input_shape: Sequence[int | str] | None = None, op
         raise ValueError(f"to_onnx writes float32 or float64 graphs, got dtype {dtype}; pass dtype=np.float32")
 
     builder = _GraphBuilder(helper, dtype)
+    builder.opset = int(opset)
     x, rank = "input", 1 + len(input_shape)
     for step in steps:
         x, rank = builder.add(step, x, rank)
@@ -136,6 +137,7 @@ class _GraphBuilder:
         self.helper, self.dtype = helper, dtype
         self.nodes: list = []
         self.initializers: list = []
+        self.opset = DEFAULT_OPSET
         self._names: set[str] = set()
 
     def _unique(self, name: str) -> str:
@@ -193,6 +195,26 @@ class _GraphBuilder:
             return self.node("Transpose", [x], name, perm=[0, 3, 1, 2]), 4
         if step.kind == "dropout":
             return self.node("Dropout", [x], name), rank  # no training_mode input: inference, the identity
+        if step.kind == "batchnorm":  # inference: the running statistics (as nnlab in evaluation mode)
+            state = {k: np.asarray(v, dtype=self.dtype) for k, v in layer.torch_state_dict().items()}
+            c = layer.num_features
+            scale = state.get("weight", np.ones(c, dtype=self.dtype))
+            shift = state.get("bias", np.zeros(c, dtype=self.dtype))
+            inputs = [self.constant(f"{name}.{k}", v) for k, v in
+                      (("gamma", scale), ("beta", shift), ("running_mean", state["running_mean"]),
+                       ("running_var", state["running_var"]))]
+            return self.node("BatchNormalization", [x, *inputs], name, epsilon=float(layer.eps)), rank
+        if step.kind == "layernorm":
+            if self.opset < 17:
+                raise ValueError(f"LayerNorm {name!r} needs ONNX opset 17 or later (LayerNormalization), "
+                                 f"got opset {self.opset}; pass opset=17")
+            shape = layer.normalized_shape
+            gamma = layer.gamma.numpy() if layer.elementwise_affine else np.ones(shape)
+            beta = layer.beta.numpy() if layer.elementwise_affine else np.zeros(shape)
+            inputs = [self.constant(f"{name}.gamma", gamma.astype(self.dtype)),
+                      self.constant(f"{name}.beta", beta.astype(self.dtype))]
+            return self.node("LayerNormalization", [x, *inputs], name, axis=-len(shape),
+                             epsilon=float(layer.eps)), rank
         raise AssertionError(f"unknown export step {step.kind!r}")
 
     def activation(self, act: Act, x: str, name: str) -> str:

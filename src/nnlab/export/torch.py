@@ -21,8 +21,8 @@ from nnlab.export._plan import (
     model_dtype, pair, plan,
 )
 from nnlab.nn import (
-    ELU, Dense, Dropout, Flatten, Identity, LeakyReLU, ReLU, Sequential, Sigmoid, Softmax, Softplus, Step as StepLayer,
-    Tanh,
+    ELU, BatchNorm1D, BatchNorm2D, Dense, Dropout, Flatten, Identity, LayerNorm, LeakyReLU, ReLU, Sequential, Sigmoid,
+    Softmax, Softplus, Step as StepLayer, Tanh,
 )
 from nnlab.nn.module import Module, as_generator
 
@@ -111,7 +111,24 @@ def _step_to_torch(step: Step, torch, dtype) -> list:
         return [NHWCToNCHW()]
     if step.kind == "dropout":
         return [nn.Dropout(layer.rate)]
+    if step.kind == "batchnorm":
+        cls = nn.BatchNorm2d if isinstance(layer, BatchNorm2D) else nn.BatchNorm1d
+        module = cls(layer.num_features, eps=layer.eps, momentum=layer.momentum, affine=layer.affine, dtype=dtype)
+        _load_torch_state(torch, module, layer.torch_state_dict())
+        return [module]
+    if step.kind == "layernorm":
+        module = nn.LayerNorm(layer.normalized_shape, eps=layer.eps, elementwise_affine=layer.elementwise_affine,
+                              dtype=dtype)
+        _load_torch_state(torch, module, layer.torch_state_dict())
+        return [module]
     raise AssertionError(f"unknown export step {step.kind!r}")  # plan() only makes the kinds above
+
+
+def _load_torch_state(torch, module, state: dict) -> None:
+    """Copy nnlab's arrays (already under torch's names) into ``module``'s parameters and buffers."""
+    targets = dict(module.named_parameters()) | dict(module.named_buffers())
+    for key, array in state.items():
+        _copy_into(torch, targets[key], array)
 
 
 def _act_to_torch(act: Act, torch) -> "torch.nn.Module":
@@ -352,7 +369,7 @@ def _pool_from_torch(m, nn, name: str) -> Module:
 
 
 def _layer_from_torch(m, nn, T, rng: np.random.Generator, name: str) -> Module:
-    """The nnlab layer of a parameter-free torch module."""
+    """The nnlab layer of a torch module other than Linear and Conv2d."""
     simple = {nn.Sigmoid: Sigmoid, nn.Tanh: Tanh, nn.ReLU: ReLU, nn.Identity: Identity, T.Heaviside: StepLayer}
     if type(m) in simple:
         return simple[type(m)]()
@@ -375,5 +392,16 @@ def _layer_from_torch(m, nn, T, rng: np.random.Generator, name: str) -> Module:
         return conv["Reshape"](tuple(int(v) for v in m.unflattened_size))
     if type(m) is T.NHWCToNCHW and "NHWCToNCHW" in conv:
         return conv["NHWCToNCHW"]()
+    if type(m) in (nn.BatchNorm1d, nn.BatchNorm2d) and m.track_running_stats and m.momentum is not None:
+        ours = (BatchNorm2D if type(m) is nn.BatchNorm2d else BatchNorm1D)(
+            m.num_features, eps=float(m.eps), momentum=float(m.momentum), affine=m.affine,
+            dtype=_numpy_dtype(m.running_mean))
+        ours.load_torch_state_dict(m.state_dict())
+        return ours
+    if type(m) is nn.LayerNorm and m.elementwise_affine and m.bias is not None:
+        ours = LayerNorm(tuple(m.normalized_shape), eps=float(m.eps), dtype=_numpy_dtype(m.weight))
+        ours.load_torch_state_dict(m.state_dict())
+        return ours
     raise _unsupported(name, m, "Softplus needs beta=1, Softmax an explicit dim, Flatten start_dim=1 and "
-                                "end_dim=-1, Unflatten dim=1")
+                                "end_dim=-1, Unflatten dim=1, BatchNorm track_running_stats=True and a "
+                                "momentum, LayerNorm elementwise_affine and a bias")

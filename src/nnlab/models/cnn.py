@@ -1,4 +1,4 @@
-"""Convolutional classifiers: the lecture's small CNN for the 8x8 digits, and LeNet for MNIST.
+"""Convolutional classifiers: the lecture's small CNN for the 8x8 digits, LeNet for MNIST, a small batch-norm CNN.
 
 Both output logits (softmax is fused into the cross-entropy loss) and take NCHW images;
 ``flat_input=True`` puts a :class:`~nnlab.nn.Reshape` first so they also take flat rows
@@ -10,10 +10,13 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from nnlab.nn import Conv2D, Dense, Flatten, MaxPool2D, Module, Reshape, Sequential, as_generator
+from nnlab.nn import (
+    BatchNorm1D, BatchNorm2D, Conv2D, Dense, Dropout, Flatten, MaxPool2D, Module, ReLU, Reshape, Sequential,
+    as_generator,
+)
 from nnlab.tensor import Tensor, no_grad
 
-__all__ = ["lecture_cnn", "lenet", "feature_maps", "first_conv"]
+__all__ = ["lecture_cnn", "lenet", "bn_cnn", "feature_maps", "first_conv"]
 
 
 def _check_shape(input_shape: Sequence[int]) -> tuple[int, int, int]:
@@ -96,6 +99,49 @@ def lenet(input_shape: Sequence[int] = (1, 28, 28), filters: Sequence[int] = (6,
         layers.append(Dense(n_in, n_out, activation="relu", weight_init="he_normal", dtype=dtype, rng=rng))
         n_in = n_out
     layers.append(Dense(n_in, n_classes, dtype=dtype, rng=rng))
+    return Sequential(*layers)
+
+
+def bn_cnn(input_shape: Sequence[int] = (1, 28, 28), blocks: Sequence[Sequence[int]] = ((16,), (32, 32)),
+           hidden: int = 64, n_classes: int = 10, dropout: float = 0.0, dtype: Any = np.float32,
+           rng: np.random.Generator | int | None = None) -> Sequential:
+    """A small CNN with batch normalisation: blocks of [conv 3x3 'same' -> BatchNorm2D -> ReLU], each block
+    ending in a 2x2 max-pool, then dense ``hidden`` -> BatchNorm1D -> ReLU (-> Dropout) -> dense ``n_classes``.
+
+    The convolutions have no bias (batch norm's beta takes its place). With the defaults on
+    (1, 28, 28): 16 | pool | 32, 32 | pool -> 32 * 7 * 7 -> 64 -> 10, 115 258 parameters.
+
+    Parameters
+    ----------
+    input_shape : (C, H, W)
+    blocks : sequence of sequences of int
+        Output channels of the convolutions of each block.
+    hidden : int
+        Units of the dense hidden layer.
+    n_classes : int
+        Outputs (logits).
+    dropout : float
+        Dropout rate before the last layer (0: none).
+    dtype, rng
+        As in :func:`lecture_cnn`.
+    """
+    c, h, w = _check_shape(input_shape)
+    rng = as_generator(rng)
+    layers: list = []
+    for block in blocks:
+        for out in block:
+            layers += [Conv2D(c, out, 3, padding="same", bias=False, dtype=dtype, rng=rng),
+                       BatchNorm2D(out, dtype=dtype), ReLU()]
+            c = out
+        layers.append(MaxPool2D(2))
+        h, w = h // 2, w // 2
+    if h < 1 or w < 1:
+        raise ValueError(f"input_shape {input_shape} is too small for {len(blocks)} pooling blocks")
+    layers += [Flatten(), Dense(c * h * w, hidden, bias=False, weight_init="he_normal", dtype=dtype, rng=rng),
+               BatchNorm1D(hidden, dtype=dtype), ReLU()]
+    if dropout:
+        layers.append(Dropout(dropout, rng=rng))
+    layers.append(Dense(hidden, n_classes, dtype=dtype, rng=rng))
     return Sequential(*layers)
 
 

@@ -18,12 +18,12 @@ import numpy as np
 from nnlab.nn.container import Sequential
 from nnlab.nn.layers import Dense
 from nnlab.nn.module import as_generator
-from nnlab.nn.recurrent import LSTM, RNN
+from nnlab.nn.recurrent import GRU, LSTM, RNN
 
 __all__ = ["CELLS", "sequence_model", "sine_predictor", "digits_row_classifier", "make_sine_sequences",
            "persistence_forecast", "digits_as_sequences"]
 
-CELLS = {"rnn": RNN, "lstm": LSTM}
+CELLS = {"rnn": RNN, "lstm": LSTM, "gru": GRU}
 
 
 def sequence_model(cell: str, input_size: int, hidden_size: int, output_size: int, dtype: Any = np.float32,

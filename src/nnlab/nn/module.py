@@ -42,6 +42,9 @@ class Module:
 
     training: bool = True
     _call_is_forward = True  # its __call__ only runs forward (see call_runs_forward)
+    #: names of attributes that are state but not trained (Tensors without gradient, e.g. batch norm's
+    #: running statistics): saved and loaded with the parameters, never handed to an optimiser
+    buffer_names: tuple[str, ...] = ()
 
     def forward(self, *args, **kwargs):  # pragma: no cover - abstract
         raise NotImplementedError(f"{type(self).__name__} must implement forward()")
@@ -79,6 +82,15 @@ class Module:
         for name, child in self.named_children():
             yield from child.named_parameters(prefix + name + ".")
 
+    def named_buffers(self, prefix: str = "") -> Iterator[tuple[str, Tensor]]:
+        """(dotted name, Tensor) of every buffer (see ``buffer_names``) in this module and below it."""
+        for name in self.buffer_names:
+            value = getattr(self, name, None)
+            if isinstance(value, Tensor):
+                yield prefix + name, value
+        for name, child in self.named_children():
+            yield from child.named_buffers(prefix + name + ".")
+
     def parameters(self) -> list[Tensor]:
         return [p for _, p in self.named_parameters()]
 
@@ -102,12 +114,16 @@ class Module:
 
     # -- state -----------------------------------------------------------------------------
     def state_dict(self) -> dict[str, np.ndarray]:
-        """Copies of the parameter arrays, by dotted name."""
-        return {name: np.array(p.numpy(), copy=True) for name, p in self.named_parameters()}
+        """Copies of the parameter and buffer arrays, by dotted name."""
+        return {name: np.array(p.numpy(), copy=True) for name, p in self.named_state()}
+
+    def named_state(self) -> list[tuple[str, Tensor]]:
+        """(dotted name, Tensor) of every parameter, then every buffer: what ``state_dict`` saves."""
+        return [*self.named_parameters(), *self.named_buffers()]
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        """Set parameters from ``state``; checks every name and shape before changing anything."""
-        params = dict(self.named_parameters())
+        """Set parameters and buffers from ``state``; checks every name and shape before changing anything."""
+        params = dict(self.named_state())
         missing = sorted(set(params) - set(state))
         unexpected = sorted(set(state) - set(params))
         if missing or unexpected:

@@ -25,6 +25,13 @@ biases, so::
     torch bias_ih_l0 + bias_hh_l0 = bias  (we export bias_ih_l0 = bias, bias_hh_l0 = 0)
 
 :meth:`RNN.torch_state_dict` and :meth:`RNN.load_torch_state_dict` do this conversion.
+
+GRU and stacking
+----------------
+The ``GRU`` (Cho et al. 2014, PyTorch's form; see :func:`gru_cell`) keeps PyTorch's two biases, since
+b_hn sits inside r * (...). Its layer runs the fused kernel :func:`gru_step`, tested against the
+rule :func:`gru_cell`. ``num_layers`` stacks layers of one class (``layers_above``), PyTorch's
+``num_layers`` with weights ``*_l1``, ``*_l2``, ...
 """
 from __future__ import annotations
 
@@ -39,7 +46,7 @@ from nnlab.nn.module import Module, Parameter, as_generator
 from nnlab.ops import _product, _raw
 from nnlab.tensor import Tensor
 
-__all__ = ["RNN", "LSTM", "elman_cell", "lstm_gates", "lstm_cell_state", "lstm_hidden"]
+__all__ = ["RNN", "LSTM", "GRU", "elman_cell", "lstm_gates", "lstm_cell_state", "lstm_hidden", "gru_cell", "gru_step"]
 
 _NONLINEARITIES = ("tanh", "relu")
 
@@ -193,7 +200,7 @@ class _Recurrent(Module):
     n_gates = 1
 
     def __init__(self, input_size: int, hidden_size: int, return_sequences: bool, dtype: Any,
-                 rng: np.random.Generator | int | None):
+                 rng: np.random.Generator | int | None, num_layers: int = 1):
         self.input_size = check_integer(input_size, f"{type(self).__name__} input_size")
         self.hidden_size = check_integer(hidden_size, f"{type(self).__name__} hidden_size")
         self.return_sequences = bool(return_sequences)
@@ -205,6 +212,7 @@ class _Recurrent(Module):
         self.weight_ih = Parameter(rng.uniform(-k, k, (self.input_size, width)).astype(self.dtype))
         self.weight_hh = Parameter(rng.uniform(-k, k, (self.hidden_size, width)).astype(self.dtype))
         self.bias = Parameter(rng.uniform(-k, k, width).astype(self.dtype))
+        self._init_stack(num_layers, rng)  # [stacking]
 
     # -- input handling ----------------------------------------------------------------------
     def _steps(self, x):
@@ -247,45 +255,108 @@ class _Recurrent(Module):
         return state
 
     def _output(self, hs):
-        return ops.stack(hs, axis=1) if self.return_sequences else hs[-1]
+        # the first layer of a stack hands its whole sequence to the next  [stacking]
+        return ops.stack(hs, axis=1) if self.return_sequences or self.num_layers > 1 else hs[-1]
 
     def forward(self, x: Any, state: Any = None) -> Tensor:
         """Run over the sequence; returns (batch, time, hidden) or, without return_sequences, (batch, hidden)."""
         return self.forward_with_state(x, state)[0]
 
+    # -- stacked layers (num_layers)  [stacking] ---------------------------------------------
+    # Layer 0 is this module's own weights; layers 1 .. num_layers-1 are one-layer modules of the
+    # same class in ``layers_above`` (hidden -> hidden), each fed the whole output sequence of the
+    # layer below, as in PyTorch's ``num_layers``. Subclasses write one layer in ``_single_layer``.
+    def _init_stack(self, num_layers: int, rng: np.random.Generator) -> None:
+        self.num_layers = check_integer(num_layers, f"{type(self).__name__} num_layers")
+        self.layers_above = [type(self)(self.hidden_size, self.hidden_size, return_sequences=True, dtype=self.dtype,
+                                        rng=rng, **self._cell_config()) for _ in range(self.num_layers - 1)]
+
+    def _cell_config(self) -> dict:
+        """Constructor arguments of one layer besides sizes, return_sequences, dtype and rng."""
+        return {}
+
+    def forward_with_state(self, x: Any, state: Any = None) -> tuple:
+        """(output, final state); with num_layers > 1 each part of the state has shape (num_layers, batch, hidden).
+
+        The state in is None or of the same form as the state out (for one layer: h of shape (batch,
+        hidden), for the LSTM the pair (h, c)).
+        """
+        if self.num_layers == 1:
+            return self._single_layer(x, state)
+        per_layer = self._split_state(state)
+        seq, final = self._single_layer(x, per_layer[0])
+        finals = [final]
+        for layer, s in zip(self.layers_above, per_layer[1:]):
+            seq, final = layer._single_layer(seq, s)
+            finals.append(final)
+        if isinstance(final, tuple):  # LSTM: (h, c) of each layer -> (h stacked, c stacked)
+            joined = tuple(ops.stack([f[i] for f in finals], axis=0) for i in range(len(final)))
+            top = final[0]
+        else:
+            joined, top = ops.stack(finals, axis=0), final
+        return (seq if self.return_sequences else top), joined
+
+    def _split_state(self, state: Any) -> list:
+        """Per-layer initial states from (num_layers, batch, hidden) arrays (or a tuple of them); None -> Nones."""
+        if state is None:
+            return [None] * self.num_layers
+        parts = state if isinstance(state, (tuple, list)) else (state,)
+        for p in parts:
+            if len(_raw(p).shape) != 3 or _raw(p).shape[0] != self.num_layers:
+                raise ValueError(f"{type(self).__name__} with num_layers={self.num_layers} takes an initial state of "
+                                 f"shape (num_layers, batch, hidden_size), got {tuple(_raw(p).shape)}")
+        split = [tuple(p[k] for p in parts) for k in range(self.num_layers)]
+        return split if isinstance(state, (tuple, list)) else [s[0] for s in split]
+
     # -- configuration and PyTorch weights ---------------------------------------------------
     def config(self) -> dict:
         """Constructor arguments as a JSON-able dict (weights are saved separately)."""
+        stack = {"num_layers": self.num_layers} if self.num_layers > 1 else {}  # [stacking]
         return {"input_size": self.input_size, "hidden_size": self.hidden_size,
-                "return_sequences": self.return_sequences, "dtype": self.dtype.name}
+                "return_sequences": self.return_sequences, "dtype": self.dtype.name, **stack}
+
+    def _layer_torch_state(self, k: int) -> dict[str, np.ndarray]:
+        """This one layer's weights under PyTorch's names for layer k."""
+        return {
+            f"weight_ih_l{k}": np.ascontiguousarray(self.weight_ih.numpy().T),
+            f"weight_hh_l{k}": np.ascontiguousarray(self.weight_hh.numpy().T),
+            f"bias_ih_l{k}": self.bias.numpy().copy(),
+            f"bias_hh_l{k}": np.zeros_like(self.bias.numpy()),
+        }
+
+    def _load_layer_torch_state(self, state: dict, k: int) -> dict[str, np.ndarray]:
+        """This one layer's state dict (our names) from PyTorch's layer k (the two biases summed)."""
+        return {
+            "weight_ih": _to_array(state[f"weight_ih_l{k}"]).T,
+            "weight_hh": _to_array(state[f"weight_hh_l{k}"]).T,
+            "bias": _to_array(state[f"bias_ih_l{k}"]) + _to_array(state[f"bias_hh_l{k}"]),
+        }
 
     def torch_state_dict(self) -> dict[str, np.ndarray]:
-        """Weights in PyTorch's layout (``nn.RNN``/``nn.LSTM`` with one layer), as NumPy arrays.
+        """Weights in PyTorch's layout (``nn.RNN``/``nn.LSTM``/``nn.GRU``, same ``num_layers``), as NumPy arrays.
 
         Load into torch with ``module.load_state_dict({k: torch.from_numpy(v) for k, v in d.items()})``.
         """
-        return {
-            "weight_ih_l0": np.ascontiguousarray(self.weight_ih.numpy().T),
-            "weight_hh_l0": np.ascontiguousarray(self.weight_hh.numpy().T),
-            "bias_ih_l0": self.bias.numpy().copy(),
-            "bias_hh_l0": np.zeros_like(self.bias.numpy()),
-        }
+        state = self._layer_torch_state(0)
+        for k, layer in enumerate(self.layers_above, start=1):
+            state.update(layer._layer_torch_state(k))
+        return state
 
     def load_torch_state_dict(self, state: dict) -> None:
-        """Copy weights from PyTorch's layout (tensors or arrays); the two biases are summed."""
-        names = ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")
+        """Copy weights from PyTorch's layout (tensors or arrays); the two biases are summed (not for GRU)."""
+        names = [f"{w}_l{k}" for k in range(self.num_layers) for w in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")]
         missing = [n for n in names if n not in state]
         if missing:
-            raise KeyError(f"torch state dict lacks {missing}; pass the state_dict() of a one-layer "
-                           f"nn.{type(self).__name__} (bias=True)")
-        self.load_state_dict({
-            "weight_ih": _to_array(state["weight_ih_l0"]).T,
-            "weight_hh": _to_array(state["weight_hh_l0"]).T,
-            "bias": _to_array(state["bias_ih_l0"]) + _to_array(state["bias_hh_l0"]),
-        })
+            raise KeyError(f"torch state dict lacks {missing}; pass the state_dict() of an "
+                           f"nn.{type(self).__name__} with num_layers={self.num_layers} (bias=True)")
+        ours = self._load_layer_torch_state(state, 0)
+        for k, layer in enumerate(self.layers_above, start=1):
+            ours.update({f"layers_above.{k - 1}.{n}": v for n, v in layer._load_layer_torch_state(state, k).items()})
+        self.load_state_dict(ours)
 
     def extra_repr(self) -> str:
-        return f"{self.input_size} -> {self.hidden_size}, return_sequences={self.return_sequences}"
+        layers = f", num_layers={self.num_layers}" if self.num_layers > 1 else ""
+        return f"{self.input_size} -> {self.hidden_size}, return_sequences={self.return_sequences}{layers}"
 
 
 class RNN(_Recurrent):
@@ -303,6 +374,8 @@ class RNN(_Recurrent):
         float32 (default) or float64.
     rng : Generator, int or None
         Source of the initial weights, U(-k, k) with k = 1/sqrt(hidden_size) as in PyTorch.
+    num_layers : int
+        Stacked layers, each fed the output sequence of the one below (``layers_above``).
 
     Notes
     -----
@@ -312,13 +385,16 @@ class RNN(_Recurrent):
 
     def __init__(self, input_size: int, hidden_size: int, nonlinearity: str = "tanh",
                  return_sequences: bool = True, dtype: Any = np.float32,
-                 rng: np.random.Generator | int | None = None):
+                 rng: np.random.Generator | int | None = None, num_layers: int = 1):
         if nonlinearity not in _NONLINEARITIES:
             raise ValueError(f"unknown nonlinearity {nonlinearity!r}; choose one of {list(_NONLINEARITIES)}")
         self.nonlinearity = nonlinearity
-        super().__init__(input_size, hidden_size, return_sequences, dtype, rng)
+        super().__init__(input_size, hidden_size, return_sequences, dtype, rng, num_layers)
 
-    def forward_with_state(self, x: Any, state: Any = None) -> tuple:
+    def _cell_config(self) -> dict:  # [stacking]
+        return {"nonlinearity": self.nonlinearity}
+
+    def _single_layer(self, x: Any, state: Any = None) -> tuple:
         """(output, h_T): the layer's output and the last hidden state."""
         steps = self._steps(x)
         batch = _raw(x).shape[0]
@@ -352,6 +428,8 @@ class LSTM(_Recurrent):
         float32 (default) or float64.
     rng : Generator, int or None
         Source of the initial weights, U(-k, k) with k = 1/sqrt(hidden_size) as in PyTorch.
+    num_layers : int
+        Stacked layers, each fed the output sequence of the one below (``layers_above``).
 
     Notes
     -----
@@ -363,10 +441,10 @@ class LSTM(_Recurrent):
     n_gates = 4
 
     def __init__(self, input_size: int, hidden_size: int, return_sequences: bool = True,
-                 dtype: Any = np.float32, rng: np.random.Generator | int | None = None):
-        super().__init__(input_size, hidden_size, return_sequences, dtype, rng)
+                 dtype: Any = np.float32, rng: np.random.Generator | int | None = None, num_layers: int = 1):
+        super().__init__(input_size, hidden_size, return_sequences, dtype, rng, num_layers)
 
-    def forward_with_state(self, x: Any, state: Any = None) -> tuple:
+    def _single_layer(self, x: Any, state: Any = None) -> tuple:
         """(output, (h_T, c_T)): the layer's output and the last hidden and cell states."""
         steps = self._steps(x)
         batch = _raw(x).shape[0]
@@ -383,3 +461,122 @@ class LSTM(_Recurrent):
             h = lstm_hidden(gates, c)
             hs.append(h)
         return self._output(hs), (h, c)
+
+
+# --------------------------------------------------------------------------------------------
+# GRU  [gru]
+# --------------------------------------------------------------------------------------------
+def gru_cell(x: Any, h: Any, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor, b_hh: Tensor) -> Tensor:
+    """One GRU step (Cho et al. 2014, PyTorch's form), written with the engine's differentiable operations.
+
+    [a_r, a_z, a_n] = x W_ih + b_ih,  [c_r, c_z, c_n] = h W_hh + b_hh,
+    r = sigma(a_r + c_r),  z = sigma(a_z + c_z),  n = tanh(a_n + r * c_n),
+    h' = (1 - z) * n + z * h = n + z * (h - n).
+    """
+    hidden = _raw(h).shape[-1]
+    a = ops.linear(x, w_ih, b_ih)
+    c = ops.linear(h, w_hh, b_hh)
+    r = ops.sigmoid(a[:, :hidden] + c[:, :hidden])
+    z = ops.sigmoid(a[:, hidden:2 * hidden] + c[:, hidden:2 * hidden])
+    n = ops.tanh(a[:, 2 * hidden:] + r * c[:, 2 * hidden:])
+    return n + z * (h - n)
+
+
+def gru_step(a: Any, h: Any, w_hh: Tensor, b_hh: Tensor) -> Tensor:
+    """Kernel of :func:`gru_cell`: one GRU step as ONE node, from the input projection a = x W_ih + b_ih.
+
+    With c = h W_hh + b_hh and r, z, n, h' as in :func:`gru_cell`, and g = dL/dh':
+    dn~ = g (1 - z)(1 - n^2),  dz~ = g (h - n) z (1 - z),  dr~ = dn~ c_n r (1 - r)  (pre-activations);
+    dL/da = [dr~, dz~, dn~],  dL/dc = [dr~, dz~, r dn~],  dL/dh = g z + dL/dc W_hh^T,
+    dL/dW_hh = h^T dL/dc,  dL/db_hh = sum_n dL/dc.
+    On NumPy arrays (first order) the forward values are reused; on Tensors (``create_graph``)
+    r, z, n are recomputed from the parents with differentiable operations, so higher derivatives work.
+    The tests check it against :func:`gru_cell`.
+    """
+    w_hh = _lift(w_hh)
+    a, h, b_hh = (_lift(t, w_hh) for t in (a, h, b_hh))
+    hidden = h.shape[-1]
+    c = ops._affine(h.data, w_hh.data, b_hh.data)
+    rz = ops._sigmoid_raw(a.data[:, :2 * hidden] + c[:, :2 * hidden])
+    r, z = rz[:, :hidden], rz[:, hidden:]
+    n = namespace(c).tanh(a.data[:, 2 * hidden:] + r * c[:, 2 * hidden:])
+    out = n + z * (h.data - n)
+    memo: list = [None, None]
+
+    def pre(g, a, h, w, b):
+        """(dL/da, dL/dc, z), computed once per backward visit of the node."""
+        if memo[0] is g:
+            return memo[1]
+        if _same_numpy(g, a, h, w):
+            rr, zz, nn_, cc = r, z, n, c
+            da = np.empty_like(a)
+            dr, dz, dn = (_block(da, k, hidden) for k in range(3))
+            np.multiply(g, 1.0 - zz, out=dn)
+            dn *= 1.0 - nn_ * nn_
+            np.multiply(g, h - nn_, out=dz)
+            dz *= zz * (1.0 - zz)
+            np.multiply(dn, _block(cc, 2, hidden), out=dr)
+            dr *= rr * (1.0 - rr)
+            dc = da.copy()
+            _block(dc, 2, hidden)[...] *= rr
+        else:
+            cc = ops.linear(h, w, b)
+            rz_ = ops.sigmoid(a[:, :2 * hidden] + cc[:, :2 * hidden])
+            rr, zz = rz_[:, :hidden], rz_[:, hidden:]
+            nn_ = ops.tanh(a[:, 2 * hidden:] + rr * cc[:, 2 * hidden:])
+            dn = g * (1.0 - zz) * (1.0 - nn_ * nn_)
+            dz = g * (h - nn_) * zz * (1.0 - zz)
+            dr = dn * cc[:, 2 * hidden:] * rr * (1.0 - rr)
+            da, dc = ops.concatenate([dr, dz, dn], axis=1), ops.concatenate([dr, dz, dn * rr], axis=1)
+        memo[0], memo[1] = g, (da, dc, zz)
+        return memo[1]
+
+    return node(out, (a, h, w_hh, b_hh), (
+        lambda g, out, a, h, w, b: pre(g, a, h, w, b)[0],
+        lambda g, out, a, h, w, b: g * pre(g, a, h, w, b)[2] + _product(pre(g, a, h, w, b)[1], w.T),
+        lambda g, out, a, h, w, b: _product(h.T, pre(g, a, h, w, b)[1]),
+        lambda g, out, a, h, w, b: ops._bias_vjp(pre(g, a, h, w, b)[1], None, h, w, b),
+    ))
+
+
+class GRU(_Recurrent):
+    """Gated recurrent unit layer (Cho et al. 2014), as PyTorch's ``nn.GRU``.
+
+    r = sigma(x_t W_ir + b_ir + h_{t-1} W_hr + b_hr),  z = sigma(x_t W_iz + b_iz + h_{t-1} W_hz + b_hz),
+    n = tanh(x_t W_in + b_in + r * (h_{t-1} W_hn + b_hn)),  h_t = (1 - z) * n + z * h_{t-1},  h_0 = 0 unless given.
+
+    The parameters are those of :class:`LSTM` (there is no cell state: the state is h alone).
+
+    Notes
+    -----
+    ``weight_ih`` (input, 3 hidden), ``weight_hh`` (hidden, 3 hidden) hold the blocks in PyTorch's
+    order r, z, n. Unlike the RNN and LSTM the GRU keeps two biases, ``bias`` (the input side) and
+    ``bias_hh``, because b_hn sits inside r * (...) and cannot be folded into the other.
+    """
+
+    n_gates = 3
+
+    def __init__(self, input_size: int, hidden_size: int, return_sequences: bool = True,
+                 dtype: Any = np.float32, rng: np.random.Generator | int | None = None, num_layers: int = 1):
+        rng = as_generator(rng)
+        super().__init__(input_size, hidden_size, return_sequences, dtype, rng, num_layers)
+        k = 1.0 / np.sqrt(self.hidden_size)
+        self.bias_hh = Parameter(rng.uniform(-k, k, 3 * self.hidden_size).astype(self.dtype))
+
+    def _single_layer(self, x: Any, state: Any = None) -> tuple:
+        """(output, h_T) of this one layer."""
+        steps = self._steps(x)
+        batch = _raw(x).shape[0]
+        h = self._zeros(batch, steps[0]) if state is None else self._check_state("h0", state, batch)
+        hs = []
+        for x_t in steps:  # the kernel gru_step (checked against the rule gru_cell by the tests)
+            h = gru_step(ops.linear(x_t, self.weight_ih, self.bias), h, self.weight_hh, self.bias_hh)
+            hs.append(h)
+        return self._output(hs), h
+
+    def _layer_torch_state(self, k: int) -> dict[str, np.ndarray]:
+        return {**super()._layer_torch_state(k), f"bias_hh_l{k}": self.bias_hh.numpy().copy()}
+
+    def _load_layer_torch_state(self, state: dict, k: int) -> dict[str, np.ndarray]:
+        return {"weight_ih": _to_array(state[f"weight_ih_l{k}"]).T, "weight_hh": _to_array(state[f"weight_hh_l{k}"]).T,
+                "bias": _to_array(state[f"bias_ih_l{k}"]), "bias_hh": _to_array(state[f"bias_hh_l{k}"])}
