@@ -300,9 +300,19 @@ def _conv_shapes(c: dict) -> dict:
     return {**shapes, "bias": (c["out_channels"],)} if c.get("bias", True) else shapes
 
 
-def _recurrent_shapes(cls: type, c: dict) -> dict:
-    width = cls.n_gates * c["hidden_size"]
-    return {"weight_ih": (c["input_size"], width), "weight_hh": (c["hidden_size"], width), "bias": (width,)}
+def _recurrent_shapes(cls: type, c: dict, two_biases: bool = False) -> dict:
+    """RNN/LSTM/GRU weights; layers 1 .. num_layers-1 of a stack live in ``layers_above`` (hidden -> hidden)."""
+    hidden = c["hidden_size"]
+    width = cls.n_gates * hidden
+
+    def layer(inputs: int) -> dict:
+        shapes = {"weight_ih": (inputs, width), "weight_hh": (hidden, width), "bias": (width,)}
+        return {**shapes, "bias_hh": (width,)} if two_biases else shapes
+
+    shapes = layer(c["input_size"])
+    for k in range(int(c.get("num_layers", 1)) - 1):
+        shapes.update({f"layers_above.{k}.{name}": shape for name, shape in layer(hidden).items()})
+    return shapes
 
 
 def _rbf_shapes(c: dict) -> dict:
@@ -321,7 +331,8 @@ def _perceptron_shapes(c: dict) -> dict:
 
 _SHAPES_BY_NAME: dict[str, Callable[[type, dict], dict]] = {
     "Dense": lambda cls, c: _dense_shapes(c), "Conv2D": lambda cls, c: _conv_shapes(c),
-    "RNN": _recurrent_shapes, "LSTM": _recurrent_shapes, "RBF": lambda cls, c: _rbf_shapes(c),
+    "RNN": _recurrent_shapes, "LSTM": _recurrent_shapes,
+    "GRU": lambda cls, c: _recurrent_shapes(cls, c, two_biases=True), "RBF": lambda cls, c: _rbf_shapes(c),
     "Perceptron": lambda cls, c: _perceptron_shapes(c),
 }
 _NO_PARAMETERS = {"Dropout", "Flatten", "Activation", "Sigmoid", "Tanh", "ReLU", "Softplus", "Identity", "Step",

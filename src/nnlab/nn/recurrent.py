@@ -482,61 +482,77 @@ def gru_cell(x: Any, h: Any, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor, b_hh: Ten
     return n + z * (h - n)
 
 
-def gru_step(a: Any, h: Any, w_hh: Tensor, b_hh: Tensor) -> Tensor:
-    """Kernel of :func:`gru_cell`: one GRU step as ONE node, from the input projection a = x W_ih + b_ih.
-
-    With c = h W_hh + b_hh and r, z, n, h' as in :func:`gru_cell`, and g = dL/dh':
-    dn~ = g (1 - z)(1 - n^2),  dz~ = g (h - n) z (1 - z),  dr~ = dn~ c_n r (1 - r)  (pre-activations);
-    dL/da = [dr~, dz~, dn~],  dL/dc = [dr~, dz~, r dn~],  dL/dh = g z + dL/dc W_hh^T,
-    dL/dW_hh = h^T dL/dc,  dL/db_hh = sum_n dL/dc.
-    On NumPy arrays (first order) the forward values are reused; on Tensors (``create_graph``)
-    r, z, n are recomputed from the parents with differentiable operations, so higher derivatives work.
-    The tests check it against :func:`gru_cell`.
-    """
-    w_hh = _lift(w_hh)
-    a, h, b_hh = (_lift(t, w_hh) for t in (a, h, b_hh))
+def _gru_step_raw(a, h, w_hh, b_hh):
+    """h' from a = x W_ih + b_ih on arrays; also hands r, z, n and c = h W_hh + b_hh to the kernels."""
     hidden = h.shape[-1]
-    c = ops._affine(h.data, w_hh.data, b_hh.data)
-    rz = ops._sigmoid_raw(a.data[:, :2 * hidden] + c[:, :2 * hidden])
+    c = ops._affine(h, w_hh, b_hh)
+    rz = ops._sigmoid_raw(a[:, :2 * hidden] + c[:, :2 * hidden])
     r, z = rz[:, :hidden], rz[:, hidden:]
-    n = namespace(c).tanh(a.data[:, 2 * hidden:] + r * c[:, 2 * hidden:])
-    out = n + z * (h.data - n)
-    memo: list = [None, None]
+    n = namespace(c).tanh(a[:, 2 * hidden:] + r * c[:, 2 * hidden:])
+    return n + z * (h - n), {"r": r, "z": z, "n": n, "c": c}
 
-    def pre(g, a, h, w, b):
-        """(dL/da, dL/dc, z), computed once per backward visit of the node."""
-        if memo[0] is g:
-            return memo[1]
-        if _same_numpy(g, a, h, w):
-            rr, zz, nn_, cc = r, z, n, c
-            da = np.empty_like(a)
-            dr, dz, dn = (_block(da, k, hidden) for k in range(3))
-            np.multiply(g, 1.0 - zz, out=dn)
-            dn *= 1.0 - nn_ * nn_
-            np.multiply(g, h - nn_, out=dz)
-            dz *= zz * (1.0 - zz)
-            np.multiply(dn, _block(cc, 2, hidden), out=dr)
-            dr *= rr * (1.0 - rr)
-            dc = da.copy()
-            _block(dc, 2, hidden)[...] *= rr
-        else:
-            cc = ops.linear(h, w, b)
-            rz_ = ops.sigmoid(a[:, :2 * hidden] + cc[:, :2 * hidden])
-            rr, zz = rz_[:, :hidden], rz_[:, hidden:]
-            nn_ = ops.tanh(a[:, 2 * hidden:] + rr * cc[:, 2 * hidden:])
-            dn = g * (1.0 - zz) * (1.0 - nn_ * nn_)
-            dz = g * (h - nn_) * zz * (1.0 - zz)
-            dr = dn * cc[:, 2 * hidden:] * rr * (1.0 - rr)
-            da, dc = ops.concatenate([dr, dz, dn], axis=1), ops.concatenate([dr, dz, dn * rr], axis=1)
-        memo[0], memo[1] = g, (da, dc, zz)
-        return memo[1]
 
-    return node(out, (a, h, w_hh, b_hh), (
-        lambda g, out, a, h, w, b: pre(g, a, h, w, b)[0],
-        lambda g, out, a, h, w, b: g * pre(g, a, h, w, b)[2] + _product(pre(g, a, h, w, b)[1], w.T),
-        lambda g, out, a, h, w, b: _product(h.T, pre(g, a, h, w, b)[1]),
-        lambda g, out, a, h, w, b: ops._bias_vjp(pre(g, a, h, w, b)[1], None, h, w, b),
-    ))
+def _gru_errors(g, a, h, w, b, **saved):
+    """(dL/da, dL/dc, z) of one GRU step, in differentiable operations (r, z, n recomputed from the inputs).
+
+    dn~ = g (1 - z)(1 - n^2),  dz~ = g (h - n) z (1 - z),  dr~ = dn~ c_n r (1 - r);
+    dL/da = [dr~, dz~, dn~],  dL/dc = [dr~, dz~, r dn~].
+    """
+    hidden = h.shape[-1]
+    c = ops.linear(h, w, b)
+    rz = ops.sigmoid(a[:, :2 * hidden] + c[:, :2 * hidden])
+    r, z = rz[:, :hidden], rz[:, hidden:]
+    n = ops.tanh(a[:, 2 * hidden:] + r * c[:, 2 * hidden:])
+    dn = g * (1.0 - z) * (1.0 - n * n)
+    dz = g * (h - n) * z * (1.0 - z)
+    dr = dn * c[:, 2 * hidden:] * r * (1.0 - r)
+    return ops.concatenate([dr, dz, dn], axis=1), ops.concatenate([dr, dz, dn * r], axis=1), z
+
+
+def _gru_errors_kernel(g, h, r, z, n, c):
+    """(dL/da, dL/dc) of :func:`_gru_errors` on NumPy arrays, from the forward's r, z, n and c."""
+    hidden = r.shape[-1]
+    da = np.empty_like(c)
+    dr, dz, dn = (_block(da, k, hidden) for k in range(3))
+    np.multiply(g, 1.0 - z, out=dn)
+    dn *= 1.0 - n * n
+    np.multiply(g, h - n, out=dz)
+    dz *= z * (1.0 - z)
+    np.multiply(dn, _block(c, 2, hidden), out=dr)
+    dr *= r * (1.0 - r)
+    dc = da.copy()
+    _block(dc, 2, hidden)[...] *= r
+    return da, dc
+
+
+def _gru_h_rule(g, out, a, h, w, b, **saved):
+    _, dc, z = _gru_errors(g, a, h, w, b)
+    return g * z + dc @ w.mT
+
+
+#: one GRU step h' = n + z (h - n) from a = x W_ih + b_ih (see gru_cell); with dL/da, dL/dc of _gru_errors:
+#: d/da = dL/da,  d/dh = g z + dL/dc W_hh^T,  d/dW_hh = h^T dL/dc,  d/db_hh = sum_n dL/dc
+GRU_STEP = ops.Primitive("gru_step", _gru_step_raw, [
+    lambda g, out, a, h, w, b, **saved: _gru_errors(g, a, h, w, b)[0],
+    _gru_h_rule,
+    lambda g, out, a, h, w, b, **saved: h.mT @ _gru_errors(g, a, h, w, b)[1],
+    lambda g, out, a, h, w, b, **saved: ops.sum_to(_gru_errors(g, a, h, w, b)[1], tuple(b.shape)),
+], kernels=[
+    lambda g, out, a, h, w, b, r, z, n, c: _gru_errors_kernel(g, h, r, z, n, c)[0],
+    lambda g, out, a, h, w, b, r, z, n, c: g * z + _gru_errors_kernel(g, h, r, z, n, c)[1].dot(w.T),
+    lambda g, out, a, h, w, b, r, z, n, c: h.T.dot(_gru_errors_kernel(g, h, r, z, n, c)[1]),
+    lambda g, out, a, h, w, b, r, z, n, c: ops._bias_kernel(_gru_errors_kernel(g, h, r, z, n, c)[1], None, h, w, b),
+], saves=True)
+
+
+def gru_step(a: Any, h: Any, w_hh: Tensor, b_hh: Tensor) -> Tensor:
+    """One GRU step as one node of the table (``GRU_STEP``), from the input projection a = x W_ih + b_ih.
+
+    Gives the same h' as :func:`gru_cell` (the tests compare them); its rules are written in
+    differentiable operations, so gradients of any order work, and its NumPy kernels reuse the
+    forward's r, z, n.
+    """
+    return GRU_STEP(a, h, w_hh, b_hh)
 
 
 class GRU(_Recurrent):
