@@ -6,7 +6,7 @@ import pytest
 
 import nnlab
 from nnlab import Tensor, gradcheck, ops
-from nnlab.conv import (avg_pool2d, conv2d, conv2d_input_grad, conv2d_weight_grad, conv_output_shape, max_pool2d,
+from nnlab.conv_ops import (avg_pool2d, conv2d, conv2d_input_grad, conv2d_weight_grad, conv_output_shape, max_pool2d,
                         nchw_to_nhwc, nhwc_to_nchw, resolve_padding)
 from nnlab.nn import AvgPool2D, Conv2D, MaxPool2D, NHWCToNCHW, Reshape
 
@@ -215,7 +215,7 @@ def test_clear_errors():
 @pytest.mark.parametrize("stride", [1, 2])
 def test_blocks_of_images_give_the_same_results(rng, monkeypatch, stride):
     """im2col runs a cache-sized block of images at a time: blocks of 2 images change nothing."""
-    import nnlab.conv as conv_module
+    import nnlab.conv_ops as conv_module
 
     x, w, b = rng.standard_normal((7, 2, 6, 5)), rng.standard_normal((3, 2, 3, 3)), rng.standard_normal(3)
 

@@ -79,7 +79,7 @@ def test_pair_and_output_size():
     with pytest.raises(TypeError, match="an int or a pair"):
         pair(True)
     # floor((H + pads - k) / s) + 1, against the convolution itself
-    from nnlab.conv import conv2d, conv_output_shape
+    from nnlab.conv_ops import conv2d, conv_output_shape
 
     x, w = np.zeros((1, 1, 9, 7)), np.zeros((2, 1, 3, 2))
     assert output_hw((9, 7), (3, 2), (2, 3), (1, 0, 2, 1)) == (4, 3)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import nnlab.conv  # noqa: F401 - registers the convolution and pooling primitives
+import nnlab.conv_ops  # noqa: F401 - registers the convolution and pooling primitives
 import nnlab.functional  # noqa: F401 - registers the losses' primitives
 import nnlab.nn.recurrent  # noqa: F401 - registers the recurrent cells' primitives
 from nnlab import Tensor, gradcheck, ops

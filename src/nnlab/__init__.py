@@ -34,7 +34,7 @@ __version__ = "0.1.0"
 
 _SUBPACKAGES = frozenset({
     "nn", "optim", "train", "data", "io", "models", "estimators", "de", "diagnostics", "experiments",
-    "export", "report", "conv", "plots", "cli",
+    "export", "report", "conv_ops", "plots", "cli",
 })
 
 

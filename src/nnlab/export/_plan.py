@@ -180,11 +180,11 @@ def model_dtype(model: Module, default: Any = np.float32) -> np.dtype:
 
 
 def conv_pads(layer: Module, input_hw: tuple[int, int] | None = None) -> tuple[int, int, int, int] | None:
-    """A Conv2D's zero padding as (top, bottom, left, right), as ``nnlab.conv.resolve_padding`` gives it.
+    """A Conv2D's zero padding as (top, bottom, left, right), as ``nnlab.conv_ops.resolve_padding`` gives it.
 
     None for 'same' with a stride above 1 and no ``input_hw``: then the padding depends on the image size.
     """
-    from nnlab.conv import resolve_padding
+    from nnlab.conv_ops import resolve_padding
 
     stride = pair(layer.stride)
     if layer.padding == "same" and stride != (1, 1) and input_hw is None:

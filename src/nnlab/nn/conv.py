@@ -2,7 +2,7 @@
 
 Images are channels-first, (batch, channels, height, width), as in PyTorch. Data stored
 channels-last (N, H, W, C), as in TensorFlow/Keras and the lecture, goes through
-:class:`NHWCToNCHW` (or :func:`nnlab.conv.nhwc_to_nchw`) first; flat rows (N, 64) go through
+:class:`NHWCToNCHW` (or :func:`nnlab.conv_ops.nhwc_to_nchw`) first; flat rows (N, 64) go through
 ``Reshape((1, 8, 8))``.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from nnlab import conv as C
+from nnlab import conv_ops as C
 from nnlab import ops
 from nnlab.data.validation import check_integer
 from nnlab.nn.activations import activation_name, get_activation
@@ -55,7 +55,7 @@ class Conv2D(Module):
 
     Notes
     -----
-    Input (N, in_channels, H, W) -> output (N, out_channels, Ho, Wo); see :func:`nnlab.conv.conv2d`.
+    Input (N, in_channels, H, W) -> output (N, out_channels, Ho, Wo); see :func:`nnlab.conv_ops.conv2d`.
     """
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: int | tuple[int, int],
