@@ -174,3 +174,19 @@ def test_wrong_input_names_the_expected_shape(make, shape, match):
 def test_bad_arguments(kwargs, error):
     with pytest.raises(error):
         BatchNorm1D(**{"num_features": 3, **kwargs})
+
+
+def test_divergence_recovery_restores_the_running_statistics():
+    """After a diverged fit the running statistics are those of the last finite step, not inf/NaN."""
+    from nnlab.train import fit
+    from nnlab.train.loop import TrainingDivergedError
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(64, 3))
+    y = X @ np.array([[1.0], [2.0], [-1.0]])
+    model = Sequential(Dense(3, 8, rng=0, dtype=np.float32), BatchNorm1D(8, dtype=np.float32), ReLU(),
+                       Dense(8, 1, rng=1, dtype=np.float32))
+    with pytest.raises(TrainingDivergedError):
+        fit(model, X, y, loss="mse", optimizer="sgd", lr=1e25, epochs=20, batch_size=16, seed=0)
+    for name, tensor in model.named_state():
+        assert np.all(np.isfinite(tensor.data)), name

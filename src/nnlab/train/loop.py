@@ -452,7 +452,9 @@ def fit(model, X, y, loss: str | Callable = "cross_entropy", optimizer: Any = "s
     reduction = _reduction(loss)
     step = _Step(model, X, y, weights, loss, reduction, _bind_penalty(penalty, model), optimizer, bs,
                  transform, seed)
-    recovery = LastFiniteWeights(model, model.parameters(), optimizer)
+    # what a step changes: the parameters, and buffers such as batch norm's running statistics
+    trained = [t for _, t in model.named_state()] if hasattr(model, "named_state") else model.parameters()
+    recovery = LastFiniteWeights(model, trained, optimizer)
     history = History({"epochs": epochs, "initial_epoch": initial_epoch, "batch_size": bs, "samples": n,
                        "steps_per_epoch": step.n_batches, "seed": seed, "reduction": reduction})
     state = TrainingState(model=model, optimizer=optimizer, history=history, seed=seed, epochs=epochs,

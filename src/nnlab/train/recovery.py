@@ -49,7 +49,8 @@ class LastFiniteWeights:
     model : Module
         Its random generators (e.g. those of Dropout layers) are saved with the weights.
     params : list of Tensors
-        The parameters that training changes.
+        The Tensors that a training step changes: the parameters, and buffers such as batch
+        normalisation's running statistics (restored with the weights).
     optimizer : Optimizer
         Its ``state_dict()`` is saved and loaded, so a replayed step updates exactly as the original
         (an optimiser without ``state_dict``/``load_state_dict`` is taken to have no state; if it has
