@@ -14,13 +14,12 @@ RUN is any of ``digits``, ``mnist``, ``fashion-mlp``, ``fashion-cnn`` (default: 
 Each run trains with Adam and a cosine learning-rate decay, applies its augmentation to every
 training batch through a ``transform(X_batch, rng)`` (nnlab.data.augmentation) and prints the
 test accuracy and the wall time. ``--quick`` trains on a few hundred images for one epoch (what
-the tests run). The loop is written out here (forward, cross-entropy, backward, Adam step);
-``nnlab.train.fit(..., transform=...)`` does the same once its transform hook is in.
+the tests run). Training is ``nnlab.train.fit`` with its ``transform`` hook and the
+``CosineLR`` schedule.
 """
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import time
 from pathlib import Path
@@ -30,13 +29,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from nnlab import Tensor  # noqa: E402
-from nnlab import functional as F  # noqa: E402
 from nnlab.data.augmentation import RandomShift  # noqa: E402
 from nnlab.models.cnn import bn_cnn, lecture_cnn, lenet  # noqa: E402
 from nnlab.models.mlp import mlp  # noqa: E402
-from nnlab.optim import Adam  # noqa: E402
-from nnlab.train import predict  # noqa: E402
+from nnlab.optim import Adam, CosineLR  # noqa: E402
+from nnlab.train import fit, predict  # noqa: E402
 
 # ../shared/data beside the repository (a git worktree one level deeper looks one level further up)
 DEFAULT_DATA = next((p for p in (ROOT.parent / "shared" / "data", ROOT.parent.parent / "shared" / "data")
@@ -72,29 +69,11 @@ def load(dataset: str, data_root: Path, flat: bool, seed: int = 0):
 
 
 def train(model, X, y, epochs: int, batch_size: int, lr: float, transform=None, seed: int = 0,
-          progress=None) -> None:
-    """Minibatch Adam with lr_e = lr (1 + cos(pi e / epochs)) / 2, ``transform`` applied to each batch.
-
-    ``progress(epoch)`` is called after each epoch.
-    """
-    opt = Adam(model.parameters(), lr=lr)
-    order_rng = np.random.default_rng(seed)
-    model.train()
-    for epoch in range(epochs):
-        opt.lr = lr * 0.5 * (1.0 + math.cos(math.pi * epoch / epochs))
-        batch_rng = np.random.default_rng([seed, epoch])  # as fit's hook: from the seed and the epoch
-        order = order_rng.permutation(len(X))
-        for start in range(0, len(X), batch_size):
-            idx = order[start:start + batch_size]
-            if len(idx) < 2:
-                continue  # batch norm needs two rows
-            xb = X[idx] if transform is None else transform(X[idx], batch_rng)
-            opt.zero_grad()
-            loss = F.cross_entropy(model(Tensor(xb)), y[idx])
-            loss.backward()
-            opt.step()
-        if progress is not None:
-            progress(epoch)
+          verbose: bool = False) -> None:
+    """``fit`` with Adam, lr_e = lr (1 + cos(pi e / epochs)) / 2, and ``transform`` applied to each batch."""
+    optimizer = Adam(model.parameters(), lr=lr)
+    fit(model, X, y, loss="cross_entropy", optimizer=optimizer, epochs=epochs, batch_size=batch_size,
+        schedule=CosineLR(optimizer, epochs=epochs), transform=transform, seed=seed, verbose=int(verbose))
 
 
 def run(name: str, data_root: Path = DEFAULT_DATA, n_train: int | None = None, n_test: int | None = None,
@@ -108,9 +87,7 @@ def run(name: str, data_root: Path = DEFAULT_DATA, n_train: int | None = None, n
     model = build(np.random.default_rng(seed))
     epochs = default_epochs if epochs is None else epochs
     start = time.perf_counter()
-    progress = (lambda e: print(f"   {name}: epoch {e + 1}/{epochs} done, {time.perf_counter() - start:.0f} s",
-                                flush=True)) if verbose else None
-    train(model, X_train, y_train, epochs, batch_size, lr, transform, seed, progress)
+    train(model, X_train, y_train, epochs, batch_size, lr, transform, seed, verbose)
     seconds = time.perf_counter() - start
     accuracy = float(np.mean(predict(model, X_test).argmax(axis=1) == y_test))
     return {"accuracy": accuracy, "seconds": seconds, "parameters": model.n_parameters(), "target": target,

@@ -12,7 +12,7 @@ from nnlab import functional as F
 from nnlab import ops
 from nnlab.nn import Dense, Sequential
 from nnlab.optim import (
-    SGD, Adagrad, Adam, AdamW, ConstantLR, ExponentialLR, GradientWarning, InverseScalingLR, ReduceLROnPlateau,
+    SGD, Adagrad, Adam, AdamW, ConstantLR, CosineLR, ExponentialLR, GradientWarning, InverseScalingLR, ReduceLROnPlateau,
     RMSprop, StepLR, check_gradients, clip_grad_norm, clip_grad_value, get_optimizer, get_schedule,
 )
 from nnlab.tensor import Tensor
@@ -257,8 +257,9 @@ def test_get_schedule_by_name():
     opt = SGD([Tensor(np.zeros(2), requires_grad=True)], lr=0.1)
     assert isinstance(get_schedule("invscaling", opt, power_t=0.25), InverseScalingLR)
     assert isinstance(get_schedule("plateau", opt), ReduceLROnPlateau)
-    with pytest.raises(ValueError, match="unknown learning-rate schedule 'cosine'.*constant.*step"):
-        get_schedule("cosine", opt)
+    assert isinstance(get_schedule("cosine", opt, epochs=5), CosineLR)
+    with pytest.raises(ValueError, match="unknown learning-rate schedule 'warmup'.*constant.*step"):
+        get_schedule("warmup", opt)
 
 
 @pytest.mark.parametrize("kwargs,match", [
@@ -356,6 +357,12 @@ def test_closed_form_schedules():
     opt = _opt()
     s = ExponentialLR(opt, gamma=0.9)
     np.testing.assert_allclose([s.step() for _ in epochs], [0.1 * 0.9 ** e for e in epochs])
+    opt = _opt()
+    s = CosineLR(opt, epochs=8)  # down to 0 at epoch 8, and stays there
+    np.testing.assert_allclose([s.step(e) for e in epochs],
+                               [0.05 * (1 + math.cos(math.pi * min(e, 8) / 8)) for e in epochs], atol=1e-15)
+    with pytest.raises(ValueError, match="epochs"):
+        CosineLR(_opt(), epochs=0)
 
 
 def test_schedules_match_torch():
@@ -367,6 +374,7 @@ def test_schedules_match_torch():
     for ours, theirs in [
         (lambda o: StepLR(o, step_size=3, gamma=0.5), lambda o: torch.optim.lr_scheduler.StepLR(o, 3, 0.5)),
         (lambda o: ExponentialLR(o, gamma=0.8), lambda o: torch.optim.lr_scheduler.ExponentialLR(o, 0.8)),
+        (lambda o: CosineLR(o, epochs=10), lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=10)),
     ]:
         o, to = _opt(), torch_opt()
         s, ts = ours(o), theirs(to)

@@ -15,13 +15,13 @@ from nnlab.optim.adaptive import Adagrad, Adam, AdamW, RMSprop
 from nnlab.optim.base import Optimizer
 from nnlab.optim.clipping import GradientWarning, check_gradients, clip_grad_norm, clip_grad_value, grad_norm
 from nnlab.optim.schedules import (
-    SCHEDULES, ConstantLR, ExponentialLR, InverseScalingLR, LRSchedule, ReduceLROnPlateau, StepLR, get_schedule,
+    SCHEDULES, ConstantLR, CosineLR, ExponentialLR, InverseScalingLR, LRSchedule, ReduceLROnPlateau, StepLR, get_schedule,
 )
 from nnlab.optim.sgd import SGD
 
 __all__ = [
     "Optimizer", "SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "OPTIMIZERS", "get_optimizer",
-    "LRSchedule", "ConstantLR", "InverseScalingLR", "StepLR", "ExponentialLR", "ReduceLROnPlateau",
+    "LRSchedule", "ConstantLR", "InverseScalingLR", "StepLR", "ExponentialLR", "CosineLR", "ReduceLROnPlateau",
     "SCHEDULES", "get_schedule",
     "GradientWarning", "clip_grad_norm", "clip_grad_value", "check_gradients", "grad_norm",
 ]

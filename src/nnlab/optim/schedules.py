@@ -120,6 +120,23 @@ class ExponentialLR(LRSchedule):
         return self.base_lr * self.gamma ** epoch
 
 
+class CosineLR(LRSchedule):
+    """eta(epoch) = eta_0 (1 + cos(pi epoch / epochs)) / 2: from eta_0 down to 0 over ``epochs``.
+
+    The cosine annealing of Loshchilov and Hutter, "SGDR: stochastic gradient descent with warm
+    restarts" (ICLR 2017), without restarts.
+    """
+
+    def __init__(self, optimizer: Any, epochs: int = 10):
+        super().__init__(optimizer)
+        if isinstance(epochs, bool) or int(epochs) != epochs or epochs < 1:
+            raise ValueError(f"epochs must be a positive integer (the length of the decay), got {epochs!r}")
+        self.epochs = int(epochs)
+
+    def lr_at(self, epoch: int) -> float:
+        return self.base_lr * 0.5 * (1.0 + math.cos(math.pi * min(epoch, self.epochs) / self.epochs))
+
+
 class ReduceLROnPlateau(LRSchedule):
     """Multiply the rate by ``factor`` when ``metric`` has not improved for ``patience`` epochs.
 
@@ -186,13 +203,14 @@ SCHEDULES: dict[str, type[LRSchedule]] = {
     "inverse_scaling": InverseScalingLR,
     "step": StepLR,
     "exponential": ExponentialLR,
+    "cosine": CosineLR,
     "plateau": ReduceLROnPlateau,
     "reduce_on_plateau": ReduceLROnPlateau,
 }
 
 
 def get_schedule(name: str, optimizer: Any, **kwargs: Any) -> LRSchedule:
-    """The schedule called ``name`` ('constant', 'invscaling', 'step', 'exponential', 'plateau')."""
+    """The schedule called ``name`` ('constant', 'invscaling', 'step', 'exponential', 'cosine', 'plateau')."""
     try:
         cls = SCHEDULES[name.lower() if isinstance(name, str) else name]
     except (KeyError, TypeError):
