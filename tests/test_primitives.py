@@ -100,9 +100,9 @@ def _cross_entropy_labels(rng):
     return [2.0 * normal(rng, n, c)], {"labels": labels, "picks": _label_positions(labels, c), "scale": 1.0 / n}
 
 
-def _gru_step(rng):
-    n, i, h = sizes(rng, 3)
-    return [normal(rng, n, 3 * h), normal(rng, n, h), normal(rng, h, 3 * h), normal(rng, 3 * h)], {}
+def _gru_combine(rng):
+    n, h = sizes(rng, 2)
+    return [normal(rng, n, 3 * h), normal(rng, n, 3 * h), normal(rng, n, h)], {}
 
 
 def _recurrent_affine(rng):
@@ -210,7 +210,7 @@ EXAMPLES = {
     "lstm_gate_activation": _gates,
     "lstm_cell_state": _gates_and_cell,
     "lstm_hidden": _gates_and_cell,
-    "gru_step": _gru_step,
+    "gru_combine": _gru_combine,
     "conv2d": _conv,
     "conv2d_input_grad": _conv_input_grad,
     "conv2d_weight_grad": _conv_weight_grad,

@@ -29,7 +29,7 @@ biases, so::
 GRU and stacking
 ----------------
 The ``GRU`` (Cho et al. 2014, PyTorch's form; see :func:`gru_cell`) keeps PyTorch's two biases, since
-b_hn sits inside r * (...). Its layer runs the fused kernel :func:`gru_step`, tested against the
+b_hn sits inside r * (...). Its layer runs :func:`gru_step` (one table primitive for the gates), tested against the
 rule :func:`gru_cell`. ``num_layers`` stacks layers of one class (``layers_above``), PyTorch's
 ``num_layers`` with weights ``*_l1``, ``*_l2``, ...
 """
@@ -482,36 +482,39 @@ def gru_cell(x: Any, h: Any, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor, b_hh: Ten
     return n + z * (h - n)
 
 
-def _gru_step_raw(a, h, w_hh, b_hh):
-    """h' from a = x W_ih + b_ih on arrays; also hands r, z, n and c = h W_hh + b_hh to the kernels."""
+def _gru_combine_raw(a, c, h):
+    """h' from a = x W_ih + b_ih and c = h W_hh + b_hh on arrays; also hands r, z, n to the kernels."""
     hidden = h.shape[-1]
-    c = ops._affine(h, w_hh, b_hh)
     rz = ops._sigmoid_raw(a[:, :2 * hidden] + c[:, :2 * hidden])
     r, z = rz[:, :hidden], rz[:, hidden:]
     n = namespace(c).tanh(a[:, 2 * hidden:] + r * c[:, 2 * hidden:])
-    return n + z * (h - n), {"r": r, "z": z, "n": n, "c": c}
+    return n + z * (h - n), {"r": r, "z": z, "n": n}
 
 
-def _gru_errors(g, a, h, w, b, **saved):
-    """(dL/da, dL/dc, z) of one GRU step, in differentiable operations (r, z, n recomputed from the inputs).
+def _gru_gates(a, c, h):
+    """r, z, n of a GRU step in differentiable operations (what the rules differentiate again)."""
+    hidden = h.shape[-1]
+    rz = ops.sigmoid(a[:, :2 * hidden] + c[:, :2 * hidden])
+    r, z = rz[:, :hidden], rz[:, hidden:]
+    return r, z, ops.tanh(a[:, 2 * hidden:] + r * c[:, 2 * hidden:])
 
-    dn~ = g (1 - z)(1 - n^2),  dz~ = g (h - n) z (1 - z),  dr~ = dn~ c_n r (1 - r);
+
+def _gru_errors(g, a, c, h, r, z, n):
+    """(dL/da, dL/dc) of one GRU step from g = dL/dh' and its gates r, z, n:
+
+    dn~ = g (1 - z)(1 - n^2),  dz~ = g (h - n) z (1 - z),  dr~ = dn~ c_n r (1 - r)  (pre-activations);
     dL/da = [dr~, dz~, dn~],  dL/dc = [dr~, dz~, r dn~].
     """
     hidden = h.shape[-1]
-    c = ops.linear(h, w, b)
-    rz = ops.sigmoid(a[:, :2 * hidden] + c[:, :2 * hidden])
-    r, z = rz[:, :hidden], rz[:, hidden:]
-    n = ops.tanh(a[:, 2 * hidden:] + r * c[:, 2 * hidden:])
     dn = g * (1.0 - z) * (1.0 - n * n)
     dz = g * (h - n) * z * (1.0 - z)
     dr = dn * c[:, 2 * hidden:] * r * (1.0 - r)
-    return ops.concatenate([dr, dz, dn], axis=1), ops.concatenate([dr, dz, dn * r], axis=1), z
+    return ops.concatenate([dr, dz, dn], axis=1), ops.concatenate([dr, dz, dn * r], axis=1)
 
 
-def _gru_errors_kernel(g, h, r, z, n, c):
-    """(dL/da, dL/dc) of :func:`_gru_errors` on NumPy arrays, from the forward's r, z, n and c."""
-    hidden = r.shape[-1]
+def _gru_errors_kernel(g, c, h, r, z, n):
+    """:func:`_gru_errors` on NumPy arrays, written in place of the concatenations."""
+    hidden = h.shape[-1]
     da = np.empty_like(c)
     dr, dz, dn = (_block(da, k, hidden) for k in range(3))
     np.multiply(g, 1.0 - z, out=dn)
@@ -525,34 +528,28 @@ def _gru_errors_kernel(g, h, r, z, n, c):
     return da, dc
 
 
-def _gru_h_rule(g, out, a, h, w, b, **saved):
-    _, dc, z = _gru_errors(g, a, h, w, b)
-    return g * z + dc @ w.mT
-
-
-#: one GRU step h' = n + z (h - n) from a = x W_ih + b_ih (see gru_cell); with dL/da, dL/dc of _gru_errors:
-#: d/da = dL/da,  d/dh = g z + dL/dc W_hh^T,  d/dW_hh = h^T dL/dc,  d/db_hh = sum_n dL/dc
-GRU_STEP = ops.Primitive("gru_step", _gru_step_raw, [
-    lambda g, out, a, h, w, b, **saved: _gru_errors(g, a, h, w, b)[0],
-    _gru_h_rule,
-    lambda g, out, a, h, w, b, **saved: h.mT @ _gru_errors(g, a, h, w, b)[1],
-    lambda g, out, a, h, w, b, **saved: ops.sum_to(_gru_errors(g, a, h, w, b)[1], tuple(b.shape)),
+#: h' = n + z (h - n) from a = x W_ih + b_ih, c = h W_hh + b_hh (see gru_cell); with _gru_errors:
+#: d/da = dL/da,  d/dc = dL/dc,  d/dh = g z (the path through c goes back through c's own node)
+GRU_COMBINE = ops.Primitive("gru_combine", _gru_combine_raw, [
+    lambda g, out, a, c, h, **saved: _gru_errors(g, a, c, h, *_gru_gates(a, c, h))[0],
+    lambda g, out, a, c, h, **saved: _gru_errors(g, a, c, h, *_gru_gates(a, c, h))[1],
+    lambda g, out, a, c, h, **saved: g * _gru_gates(a, c, h)[1],
 ], kernels=[
-    lambda g, out, a, h, w, b, r, z, n, c: _gru_errors_kernel(g, h, r, z, n, c)[0],
-    lambda g, out, a, h, w, b, r, z, n, c: g * z + _gru_errors_kernel(g, h, r, z, n, c)[1].dot(w.T),
-    lambda g, out, a, h, w, b, r, z, n, c: h.T.dot(_gru_errors_kernel(g, h, r, z, n, c)[1]),
-    lambda g, out, a, h, w, b, r, z, n, c: ops._bias_kernel(_gru_errors_kernel(g, h, r, z, n, c)[1], None, h, w, b),
+    lambda g, out, a, c, h, r, z, n: _gru_errors_kernel(g, c, h, r, z, n)[0],
+    lambda g, out, a, c, h, r, z, n: _gru_errors_kernel(g, c, h, r, z, n)[1],
+    lambda g, out, a, c, h, r, z, n: g * z,
 ], saves=True)
 
 
 def gru_step(a: Any, h: Any, w_hh: Tensor, b_hh: Tensor) -> Tensor:
-    """One GRU step as one node of the table (``GRU_STEP``), from the input projection a = x W_ih + b_ih.
+    """One GRU step from the input projection a = x W_ih + b_ih: c = h W_hh + b_hh (``ops.linear``),
+    then ``GRU_COMBINE`` (one node of the table for the gates and the new state).
 
-    Gives the same h' as :func:`gru_cell` (the tests compare them); its rules are written in
-    differentiable operations, so gradients of any order work, and its NumPy kernels reuse the
+    Gives the same h' as :func:`gru_cell` (the tests compare them); the rules are written in
+    differentiable operations, so gradients of any order work, and the NumPy kernels reuse the
     forward's r, z, n.
     """
-    return GRU_STEP(a, h, w_hh, b_hh)
+    return GRU_COMBINE(a, ops.linear(h, w_hh, b_hh), h)
 
 
 class GRU(_Recurrent):
@@ -585,7 +582,7 @@ class GRU(_Recurrent):
         batch = _raw(x).shape[0]
         h = self._zeros(batch, steps[0]) if state is None else self._check_state("h0", state, batch)
         hs = []
-        for x_t in steps:  # the kernel gru_step (checked against the rule gru_cell by the tests)
+        for x_t in steps:  # gru_step: the same values as gru_cell in fewer nodes (the tests compare them)
             h = gru_step(ops.linear(x_t, self.weight_ih, self.bias), h, self.weight_hh, self.bias_hh)
             hs.append(h)
         return self._output(hs), h
