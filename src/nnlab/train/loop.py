@@ -453,8 +453,7 @@ def fit(model, X, y, loss: str | Callable = "cross_entropy", optimizer: Any = "s
     step = _Step(model, X, y, weights, loss, reduction, _bind_penalty(penalty, model), optimizer, bs,
                  transform, seed)
     # what a step changes: the parameters, and buffers such as batch norm's running statistics
-    trained = [t for _, t in model.named_state()] if hasattr(model, "named_state") else model.parameters()
-    recovery = LastFiniteWeights(model, trained, optimizer)
+    recovery = LastFiniteWeights(model, [t for _, t in model.named_state()], optimizer)
     history = History({"epochs": epochs, "initial_epoch": initial_epoch, "batch_size": bs, "samples": n,
                        "steps_per_epoch": step.n_batches, "seed": seed, "reduction": reduction})
     state = TrainingState(model=model, optimizer=optimizer, history=history, seed=seed, epochs=epochs,
