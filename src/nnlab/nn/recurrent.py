@@ -212,7 +212,7 @@ class _Recurrent(Module):
         self.weight_ih = Parameter(rng.uniform(-k, k, (self.input_size, width)).astype(self.dtype))
         self.weight_hh = Parameter(rng.uniform(-k, k, (self.hidden_size, width)).astype(self.dtype))
         self.bias = Parameter(rng.uniform(-k, k, width).astype(self.dtype))
-        self._init_stack(num_layers, rng)  # [stacking]
+        self._init_stack(num_layers, rng)
 
     # -- input handling ----------------------------------------------------------------------
     def _steps(self, x):
@@ -255,14 +255,14 @@ class _Recurrent(Module):
         return state
 
     def _output(self, hs):
-        # the first layer of a stack hands its whole sequence to the next  [stacking]
+        # the first layer of a stack hands its whole sequence to the next
         return ops.stack(hs, axis=1) if self.return_sequences or self.num_layers > 1 else hs[-1]
 
     def forward(self, x: Any, state: Any = None) -> Tensor:
         """Run over the sequence; returns (batch, time, hidden) or, without return_sequences, (batch, hidden)."""
         return self.forward_with_state(x, state)[0]
 
-    # -- stacked layers (num_layers)  [stacking] ---------------------------------------------
+    # -- stacked layers (num_layers) ---------------------------------------------
     # Layer 0 is this module's own weights; layers 1 .. num_layers-1 are one-layer modules of the
     # same class in ``layers_above`` (hidden -> hidden), each fed the whole output sequence of the
     # layer below, as in PyTorch's ``num_layers``. Subclasses write one layer in ``_single_layer``.
@@ -311,7 +311,7 @@ class _Recurrent(Module):
     # -- configuration and PyTorch weights ---------------------------------------------------
     def config(self) -> dict:
         """Constructor arguments as a JSON-able dict (weights are saved separately)."""
-        stack = {"num_layers": self.num_layers} if self.num_layers > 1 else {}  # [stacking]
+        stack = {"num_layers": self.num_layers} if self.num_layers > 1 else {}
         return {"input_size": self.input_size, "hidden_size": self.hidden_size,
                 "return_sequences": self.return_sequences, "dtype": self.dtype.name, **stack}
 
@@ -391,7 +391,7 @@ class RNN(_Recurrent):
         self.nonlinearity = nonlinearity
         super().__init__(input_size, hidden_size, return_sequences, dtype, rng, num_layers)
 
-    def _cell_config(self) -> dict:  # [stacking]
+    def _cell_config(self) -> dict:
         return {"nonlinearity": self.nonlinearity}
 
     def _single_layer(self, x: Any, state: Any = None) -> tuple:
@@ -464,7 +464,7 @@ class LSTM(_Recurrent):
 
 
 # --------------------------------------------------------------------------------------------
-# GRU  [gru]
+# GRU
 # --------------------------------------------------------------------------------------------
 def gru_cell(x: Any, h: Any, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor, b_hh: Tensor) -> Tensor:
     """One GRU step (Cho et al. 2014, PyTorch's form), written with the engine's differentiable operations.
